@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { MoneySchema } from './money';
+import { SubscriptionStatusSchema } from './status';
+
+export const MERCHANT_EVENT_TYPES = [
+  'subscription.activated',
+  'invoice.paid',
+  'invoice.payment_failed',
+  'subscription.past_due',
+  'subscription.unpaid',
+  'subscription.paused',
+  'subscription.resumed',
+  'subscription.canceled',
+  'subscription.completed',
+  'subscription.incomplete_expired',
+  'subscription.trial_started',
+  'refund.processed',
+] as const;
+export const MerchantEventTypeSchema = z.enum(MERCHANT_EVENT_TYPES);
+export type MerchantEventType = z.infer<typeof MerchantEventTypeSchema>;
+
+/**
+ * One event for the merchant's backend. `id` is stable (`<subscriptionId>-<sequence>`) so a redelivery is
+ * recognisable, and `sequence` orders the events of one subscription.
+ */
+export const MerchantEventSchema = z.object({
+  id: z.string(),
+  type: MerchantEventTypeSchema,
+  sequence: z.number().int().positive(),
+  subscriptionId: z.string(),
+  customerId: z.string(),
+  occurredAt: z.string(),
+  status: SubscriptionStatusSchema,
+  data: z
+    .object({
+      cycle: z.number().int().optional(),
+      attempt: z.number().int().optional(),
+      reference: z.string().optional(),
+      amount: MoneySchema.optional(),
+      reason: z.string().optional(),
+      nextChargeAt: z.string().nullable().optional(),
+      nextRetryAt: z.string().nullable().optional(),
+    })
+    .strict(),
+});
+export type MerchantEvent = z.infer<typeof MerchantEventSchema>;
+
+export const merchantEventId = (subscriptionId: string, sequence: number): string => `${subscriptionId}-${sequence}`;

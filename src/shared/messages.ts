@@ -1,0 +1,40 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { z } from 'zod';
+import type { GatewayEvent } from './gateway-events';
+import { MinorUnitsSchema } from './money';
+import { PlanSchema, type Plan } from './schemas';
+import type { SubscriptionView } from './state';
+
+/** A verified, normalized gateway webhook for this subscription. */
+export const gatewayEventSignal = defineSignal<[GatewayEvent]>('gatewayEvent');
+
+/** The full state of the subscription. */
+export const stateQuery = defineQuery<SubscriptionView>('state');
+
+export const CancelRequestSchema = z.object({ at: z.enum(['now', 'period_end']) }).strict();
+export type CancelRequest = z.infer<typeof CancelRequestSchema>;
+
+export const RefundRequestSchema = z
+  .object({
+    chargeReference: z.string().min(1),
+    /** Minor units; omitted means the rest of the charge that is not yet refunded. */
+    amount: MinorUnitsSchema.refine((n) => n > 0, 'must be greater than 0').optional(),
+    reason: z.string().max(200).optional(),
+  })
+  .strict();
+export type RefundRequest = z.infer<typeof RefundRequestSchema>;
+
+/** Operations that can be refused run as updates: the validator rejects them before anything is written. */
+export const cancelUpdate = defineUpdate<SubscriptionView, [CancelRequest]>('cancel');
+export const pauseUpdate = defineUpdate<SubscriptionView, []>('pause');
+export const resumeUpdate = defineUpdate<SubscriptionView, []>('resume');
+/** Razorpay: run the next scheduled attempt now; Paystack: one more attempt while `unpaid`. */
+export const retryNowUpdate = defineUpdate<SubscriptionView, []>('retryNow');
+/** Change the plan from the next cycle. */
+export const changePlanUpdate = defineUpdate<SubscriptionView, [Plan]>('changePlan');
+export const refundUpdate = defineUpdate<SubscriptionView, [RefundRequest]>('refund');
+
+export const ChangePlanRequestSchema = PlanSchema;
+
+/** Error `type` of every refused update, so the API can answer 409 with the workflow's reason. */
+export const UPDATE_REFUSED = 'UpdateRefused';

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { MoneySchema } from './money';
+import { CustomerSchema, GatewaySchema, MetadataSchema, PlanSchema } from './schemas';
+import { SubscriptionStatusSchema } from './status';
+
+export const ChargeRecordSchema = z.object({
+  cycle: z.number().int(),
+  attempt: z.number().int(),
+  reference: z.string(),
+  kind: z.enum(['authorization', 'renewal', 'manual_retry']),
+  amount: MoneySchema,
+  outcome: z.enum(['succeeded', 'declined', 'pending', 'unknown']),
+  reason: z.string().optional(),
+  gatewayTransactionId: z.string().optional(),
+  at: z.string(),
+});
+export type ChargeRecord = z.infer<typeof ChargeRecordSchema>;
+
+export const RefundRecordSchema = z.object({
+  reference: z.string(),
+  chargeReference: z.string(),
+  amount: MoneySchema,
+  status: z.enum(['pending', 'processed', 'failed']),
+  reason: z.string().optional(),
+  at: z.string(),
+});
+export type RefundRecord = z.infer<typeof RefundRecordSchema>;
+
+/** The public view of a subscription, returned by the state query and `GET /v1/subscriptions/{id}`. */
+export const SubscriptionViewSchema = z.object({
+  id: z.string(),
+  status: SubscriptionStatusSchema,
+  gateway: GatewaySchema,
+  gatewayConnectionId: z.string(),
+  customer: CustomerSchema,
+  plan: PlanSchema,
+  /** A plan change that applies from the next cycle. */
+  pendingPlan: PlanSchema.nullable(),
+  metadata: MetadataSchema,
+  authorization: z.object({
+    status: z.enum(['pending', 'authorized', 'expired']),
+    checkoutUrl: z.string().nullable(),
+    amount: MoneySchema,
+    reference: z.string(),
+    expiresAt: z.string(),
+    refunded: z.boolean(),
+  }),
+  card: z.object({ last4: z.string().optional(), brand: z.string().optional() }).nullable(),
+  /** The cycle most recently billed (0 before the first charge). */
+  cycle: z.number().int(),
+  billingAnchor: z.string().nullable(),
+  trialEndsAt: z.string().nullable(),
+  currentPeriodStart: z.string().nullable(),
+  currentPeriodEnd: z.string().nullable(),
+  nextChargeAt: z.string().nullable(),
+  attempts: z.object({
+    /** Attempts made for the current cycle's charge, the first included. */
+    made: z.number().int(),
+    automaticRemaining: z.number().int(),
+    nextRetryAt: z.string().nullable(),
+  }),
+  cancelAtPeriodEnd: z.boolean(),
+  canceledAt: z.string().nullable(),
+  pausedAt: z.string().nullable(),
+  lastPayment: ChargeRecordSchema.nullable(),
+  charges: z.array(ChargeRecordSchema),
+  refunds: z.array(RefundRecordSchema),
+  eventSequence: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type SubscriptionView = z.infer<typeof SubscriptionViewSchema>;
