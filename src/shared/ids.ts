@@ -24,3 +24,9 @@ export const authorizationReference = (subscriptionId: string, attempt = 1): str
 
 /** Refund idempotency key for a charge; `n` numbers the refunds of that charge (partial refunds). */
 export const refundReference = (chargeRef: string, n = 1): string => `${chargeRef}-r${n}`;
+
+/** The subscription a gateway reference belongs to, or undefined for references Chargeloop did not make. */
+export function subscriptionIdFromReference(reference: string): string | undefined {
+  const match = /^([A-Za-z0-9][A-Za-z0-9-]{2,25})-(?:c\d+-a\d+|auth\d+)(?:-r\d+)?$/.exec(reference);
+  return match?.[1];
+}
