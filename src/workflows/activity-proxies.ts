@@ -1,0 +1,30 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { SubscriptionActivities } from '../activities/types';
+import { GatewayErrors } from '../shared/gateway-port';
+
+/**
+ * Gateway calls: transient errors retry with backoff, but only a few times, because an attempt that keeps failing
+ * is ambiguous and the workflow then verifies the reference before doing anything else (never charge twice).
+ */
+export const gateway = proxyActivities<SubscriptionActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: [GatewayErrors.Rejected, GatewayErrors.UnknownConnection, GatewayErrors.RefundsDisabled],
+  },
+});
+
+/** Verification only reads, so it may retry for longer before the workflow backs off with its own timer. */
+export const verifier = proxyActivities<SubscriptionActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10 },
+});
+
+/** Merchant events go to the delivery outbox; a stuck endpoint must not stall billing, so attempts are bounded. */
+export const notifier = proxyActivities<SubscriptionActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20 },
+});

@@ -1,0 +1,80 @@
+import { log } from '@temporalio/workflow';
+import { formatDuration } from '../shared/calendar';
+import { refundReference } from '../shared/ids';
+import { formatMoney } from '../shared/money';
+import { gateway } from './activity-proxies';
+import { attemptCharge } from './charging';
+import type { SubscriptionState } from './subscription-state';
+import { waitUntil } from './waits';
+
+async function openCheckout(sub: SubscriptionState): Promise<void> {
+  const { input, authorization: a } = sub.s;
+  const result = await gateway.initializeAuthorization.executeWithOptions(
+    { summary: `open checkout: authorize ${formatMoney(a.amount)}${a.isFirstInvoice ? ' (first invoice)' : ' (refunded)'}` },
+    [
+      {
+        gateway: input.gateway,
+        connectionId: input.gatewayConnectionId,
+        subscriptionId: input.subscriptionId,
+        customer: input.customer,
+        amount: a.amount,
+        reference: a.reference,
+        isFirstInvoice: a.isFirstInvoice,
+      },
+    ],
+  );
+  sub.setCheckout(result.checkoutUrl);
+}
+
+/** Refunds the minimum authorization charge exactly once, under its deterministic reference. */
+async function refundAuthorization(sub: SubscriptionState): Promise<void> {
+  const a = sub.s.authorization;
+  const charge = sub.findCharge(a.reference);
+  const reference = refundReference(a.reference);
+  if (!charge?.gatewayTransactionId || sub.s.refunds.some((r) => r.reference === reference)) return;
+  sub.recordRefund({ reference, chargeReference: a.reference, amount: charge.amount, status: 'pending', reason: 'authorization charge', at: new Date(sub.now()).toISOString() });
+  try {
+    const outcome = await gateway.refundCharge.executeWithOptions({ summary: `refund authorization ${formatMoney(charge.amount)}` }, [
+      {
+        gateway: sub.s.input.gateway,
+        connectionId: sub.s.input.gatewayConnectionId,
+        chargeReference: a.reference,
+        gatewayTransactionId: charge.gatewayTransactionId,
+        amount: charge.amount,
+        reference,
+      },
+    ]);
+    // `pending` stays pending until the refund webhook settles it.
+    if (outcome.status !== 'pending') sub.settleRefund(reference, outcome.status, outcome.reason);
+    else a.refunded = true;
+  } catch (err) {
+    // A failed authorization refund must not block billing; it is visible in the refunds list for the operator.
+    log.error('authorization refund failed', { reference, error: String(err) });
+    sub.settleRefund(reference, 'failed', String(err));
+  }
+}
+
+/** Card authorized: refund a minimum charge, then start the trial, count the first invoice, or charge cycle 1. */
+async function startBilling(sub: SubscriptionState): Promise<void> {
+  const a = sub.s.authorization;
+  if (!a.isFirstInvoice) await refundAuthorization(sub);
+  if (sub.s.status !== 'incomplete') return; // canceled while the refund ran
+  sub.startCalendar();
+  const record = sub.findCharge(a.reference);
+  if (a.isFirstInvoice && record) sub.activateWithFirstPayment(record);
+  else if (sub.s.trialEndsAt !== null) sub.startTrial();
+  else {
+    sub.beginCycle();
+    await attemptCharge(sub, 'renewal');
+  }
+}
+
+/** One step of `incomplete`: open the checkout, wait for the authorization webhook or the window to close. */
+export async function stepIncomplete(sub: SubscriptionState): Promise<void> {
+  const a = sub.s.authorization;
+  if (a.status === 'authorized') return startBilling(sub);
+  if (a.checkoutUrl === null) return openCheckout(sub);
+  const expiresAt = Date.parse(a.expiresAt);
+  const left = expiresAt - sub.now();
+  if (await waitUntil(sub, expiresAt, `await card authorization, expires in ${formatDuration(left)}`)) sub.expireAuthorization();
+}

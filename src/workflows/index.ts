@@ -1,0 +1,2 @@
+/** Workflow entry points: the worker's workflowsPath and the production bundle. Explicit named re-exports only. */
+export { subscriptionWorkflow } from './subscription';

@@ -1,0 +1,93 @@
+import { formatMoney, type Money } from '../shared/money';
+import type { CancelRequest, RefundRequest } from '../shared/messages';
+import { planRefusalReason } from '../shared/plan-rules';
+import type { Plan } from '../shared/schemas';
+import type { ChargeRecord, RefundRecord } from '../shared/state';
+import { isTerminal } from './state-machine';
+import type { SubscriptionState } from './subscription-state';
+
+/**
+ * Why an update must be refused, or null to accept it. Validators throw these reasons before anything is
+ * written to history, so the API can show them as they are.
+ */
+function closed(sub: SubscriptionState): string | null {
+  return isTerminal(sub.s.status) ? `subscription ${sub.id} is ${sub.s.status}` : null;
+}
+
+function confirming(sub: SubscriptionState): string | null {
+  return sub.awaitingConfirmation ? 'a charge is awaiting confirmation from the gateway; try again shortly' : null;
+}
+
+export function cancelRefusal(sub: SubscriptionState, req: CancelRequest): string | null {
+  const refusal = closed(sub) ?? confirming(sub);
+  if (refusal) return refusal;
+  if (req.at === 'period_end' && sub.s.status !== 'active' && sub.s.status !== 'trialing') {
+    return `cancel at period end needs an active or trialing subscription (status is ${sub.s.status}); use at: "now"`;
+  }
+  return null;
+}
+
+export function pauseRefusal(sub: SubscriptionState): string | null {
+  const refusal = closed(sub) ?? confirming(sub);
+  if (refusal) return refusal;
+  if (sub.s.status === 'paused') return 'subscription is already paused';
+  if (sub.s.status !== 'active') return `only an active subscription can be paused (status is ${sub.s.status})`;
+  return null;
+}
+
+export function resumeRefusal(sub: SubscriptionState): string | null {
+  return closed(sub) ?? (sub.s.status === 'paused' ? null : `only a paused subscription can be resumed (status is ${sub.s.status})`);
+}
+
+export function retryNowRefusal(sub: SubscriptionState): string | null {
+  const refusal = closed(sub);
+  if (refusal) return refusal;
+  const { label, manualRetry } = sub.policy;
+  if (sub.s.dunning.retryNowRequested || sub.chargeInFlight !== null) return 'a charge attempt is already running';
+  switch (manualRetry) {
+    case 'none':
+      return `${label} retries failed renewals on its own schedule; a manual retry is not available`;
+    case 'next_attempt_early':
+      return sub.s.status === 'past_due' && sub.s.dunning.nextRetryAt !== null
+        ? null
+        : `${label} retry-now runs the next scheduled retry of a past_due subscription (status is ${sub.s.status})`;
+    case 'while_unpaid':
+      return sub.s.status === 'unpaid' ? null : `${label} allows a manual retry only while unpaid (status is ${sub.s.status})`;
+  }
+}
+
+export function changePlanRefusal(sub: SubscriptionState, plan: Plan): string | null {
+  const refusal = closed(sub);
+  if (refusal) return refusal;
+  if (sub.s.status === 'incomplete') return 'the card is not authorized yet; cancel and create a new subscription instead';
+  if (plan.currency !== sub.s.plan.currency) return `a plan change cannot switch currency (${sub.s.plan.currency} → ${plan.currency})`;
+  return planRefusalReason(sub.s.input.gateway, plan, sub.s.input.authorizationMinimums);
+}
+
+export interface RefundPlan {
+  charge: ChargeRecord & { gatewayTransactionId: string };
+  amount: Money;
+  /** 1-based number of this refund among the charge's refunds, for the deterministic reference. */
+  n: number;
+}
+
+export function refundedSoFar(refunds: readonly RefundRecord[], chargeReference: string): { total: number; count: number } {
+  const mine = refunds.filter((r) => r.chargeReference === chargeReference);
+  return { total: mine.filter((r) => r.status !== 'failed').reduce((sum, r) => sum + r.amount.amount, 0), count: mine.length };
+}
+
+/** Either the refund to make or why it cannot be made. */
+export function planRefund(sub: SubscriptionState, req: RefundRequest): RefundPlan | string {
+  const charge = sub.findCharge(req.chargeReference);
+  if (!charge || charge.outcome !== 'succeeded' || !charge.gatewayTransactionId) {
+    return `${req.chargeReference} is not a successful charge of subscription ${sub.id} (only the last ${sub.s.charges.length} charges are kept)`;
+  }
+  const { total, count } = refundedSoFar(sub.s.refunds, charge.reference);
+  const remaining = charge.amount.amount - total;
+  if (remaining <= 0) return `${charge.reference} is already fully refunded`;
+  const amount = req.amount ?? remaining;
+  if (amount > remaining) {
+    return `refund of ${formatMoney({ amount, currency: charge.amount.currency })} exceeds the ${formatMoney({ amount: remaining, currency: charge.amount.currency })} left on ${charge.reference}`;
+  }
+  return { charge: { ...charge, gatewayTransactionId: charge.gatewayTransactionId }, amount: { amount, currency: charge.amount.currency }, n: count + 1 };
+}

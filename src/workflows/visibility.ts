@@ -1,0 +1,63 @@
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { formatMoney } from '../shared/money';
+import {
+  CustomerIdAttr,
+  GatewayAttr,
+  GatewayConnectionIdAttr,
+  NextChargeAtAttr,
+  PlanIdAttr,
+  SubscriptionStatusAttr,
+} from '../shared/search-attributes';
+import type { SubscriptionState } from './subscription-state';
+
+/**
+ * Publishes the state to the Temporal UI: typed search attributes (only when a value changed, since every upsert
+ * is a history event) and the current-details Markdown (free: it rides on the task completion).
+ */
+export class Visibility {
+  private published = '';
+
+  constructor(private readonly sub: SubscriptionState) {}
+
+  publish(): void {
+    const s = this.sub.s;
+    const next = s.dunning.nextRetryAt ?? s.nextChargeAt;
+    const key = [s.status, s.plan.id, next ?? ''].join('|');
+    if (key !== this.published) {
+      this.published = key;
+      const pairs: SearchAttributeUpdatePair[] = [
+        { key: SubscriptionStatusAttr, value: s.status },
+        { key: GatewayAttr, value: s.input.gateway },
+        { key: GatewayConnectionIdAttr, value: s.input.gatewayConnectionId },
+        { key: CustomerIdAttr, value: s.input.customer.id },
+        { key: PlanIdAttr, value: s.plan.id },
+        { key: NextChargeAtAttr, value: next ? new Date(next) : null },
+      ];
+      upsertSearchAttributes(pairs);
+    }
+    setCurrentDetails(currentDetails(this.sub));
+  }
+}
+
+export function currentDetails(sub: SubscriptionState): string {
+  const s = sub.s;
+  const plan = `${formatMoney({ amount: s.plan.amount, currency: s.plan.currency })} every ${s.plan.intervalCount > 1 ? `${s.plan.intervalCount} ` : ''}${s.plan.interval}${s.plan.intervalCount > 1 ? 's' : ''}`;
+  const lines = [
+    `### ${sub.id}: **${s.status}**`,
+    `| | |`,
+    `|---|---|`,
+    `| Customer | ${s.input.customer.id} |`,
+    `| Plan | ${s.plan.id}: ${plan}${s.plan.totalCycles ? ` × ${s.plan.totalCycles}` : ''} |`,
+    `| Gateway | ${sub.policy.label} (${s.input.gatewayConnectionId}) |`,
+    `| Cycle | ${s.cycle} |`,
+    `| Next charge | ${s.nextChargeAt ?? '—'} |`,
+  ];
+  if (s.status === 'incomplete') lines.push(`| Authorization | ${formatMoney(s.authorization.amount)}, expires ${s.authorization.expiresAt} |`);
+  if (s.dunning.nextRetryAt) lines.push(`| Next retry | ${s.dunning.nextRetryAt} (attempt ${s.dunning.attemptsMade + 1}) |`);
+  if (s.pendingPlan) lines.push(`| Plan from next cycle | ${s.pendingPlan.id} |`);
+  if (s.cancelAtPeriodEnd) lines.push(`| Cancels at | end of the current period |`);
+  const last = s.lastPayment;
+  if (last) lines.push(`| Last payment | ${formatMoney(last.amount)} on ${last.at} (${last.reference}) |`);
+  return lines.join('\n');
+}

@@ -1,0 +1,18 @@
+import { condition } from '@temporalio/workflow';
+import type { SubscriptionState } from './subscription-state';
+
+/**
+ * Waits until `deadlineMs` (null: no deadline) or until anything changes (an update, a webhook, an event to send),
+ * so cancel and pause act at once. Returns true when the deadline was reached, false when woken early.
+ */
+export async function waitUntil(sub: SubscriptionState, deadlineMs: number | null, summary: string): Promise<boolean> {
+  const seen = sub.version;
+  const woken = (): boolean => sub.version !== seen || sub.hasWork();
+  if (deadlineMs === null) {
+    await condition(woken);
+    return false;
+  }
+  const ms = deadlineMs - Date.now();
+  if (ms <= 0) return true;
+  return !(await condition(woken, ms, { summary }));
+}
