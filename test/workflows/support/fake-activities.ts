@@ -1,0 +1,97 @@
+import { Context } from '@temporalio/activity';
+import type { SubscriptionActivities } from '../../../src/activities/types';
+import type {
+  ChargeCardInput,
+  ChargeOutcome,
+  InitializeAuthorizationInput,
+  RefundInput,
+  RefundOutcome,
+  VerifyChargeInput,
+} from '../../../src/shared/gateway-port';
+import type { MerchantEvent } from '../../../src/shared/merchant-events';
+
+type Inputs = {
+  initializeAuthorization: InitializeAuthorizationInput;
+  chargeCard: ChargeCardInput;
+  verifyCharge: VerifyChargeInput;
+  refundCharge: RefundInput;
+  notifyMerchant: MerchantEvent;
+};
+export interface Call<K extends keyof Inputs = keyof Inputs> {
+  name: K;
+  input: Inputs[K];
+  /** Server (time-skipped) time at which the workflow scheduled this attempt. */
+  scheduledAt: number;
+  attempt: number;
+}
+
+/** What a scripted charge does: answer with an outcome, or throw (a transient error, a timeout). */
+export type ChargeScript = (input: ChargeCardInput, callIndex: number) => ChargeOutcome | Promise<ChargeOutcome>;
+
+export const succeeded = (input: ChargeCardInput): ChargeOutcome => ({
+  status: 'succeeded',
+  reference: input.reference,
+  gatewayTransactionId: `tx-${input.reference}`,
+  amount: input.amount,
+  paidAt: new Date().toISOString(),
+});
+export const declined = (input: ChargeCardInput, reason = 'insufficient_funds'): ChargeOutcome => ({ status: 'declined', reference: input.reference, reason });
+
+/**
+ * A fake of every subscription activity: records each call with the server time it was scheduled at and answers
+ * from scripts. Typed as SubscriptionActivities so it breaks when the contract changes.
+ */
+export class FakeActivities {
+  readonly calls: Call[] = [];
+  charge: ChargeScript = succeeded;
+  /** By default verify reports what chargeCard last answered for the reference, or not_found. */
+  verify: (input: VerifyChargeInput) => ChargeOutcome | Promise<ChargeOutcome> = (input) => this.lastCharge.get(input.reference) ?? { status: 'not_found', reference: input.reference };
+  refund: (input: RefundInput) => RefundOutcome | Promise<RefundOutcome> = (input) => ({ status: 'processed', reference: input.reference, gatewayRefundId: `rf-${input.reference}`, amount: input.amount });
+  onNotify: (event: MerchantEvent) => void | Promise<void> = () => undefined;
+  private readonly lastCharge = new Map<string, ChargeOutcome>();
+
+  private record<K extends keyof Inputs>(name: K, input: Inputs[K]): void {
+    const info = Context.current().info;
+    this.calls.push({ name, input, scheduledAt: info.currentAttemptScheduledTimestampMs, attempt: info.attempt });
+  }
+
+  callsOf<K extends keyof Inputs>(name: K): Call<K>[] {
+    return this.calls.filter((c): c is Call<K> => c.name === name);
+  }
+  charges(): Call<'chargeCard'>[] {
+    return this.callsOf('chargeCard');
+  }
+  events(): MerchantEvent[] {
+    return this.callsOf('notifyMerchant').map((c) => c.input);
+  }
+  eventTypes(): string[] {
+    return this.events().map((e) => e.type);
+  }
+
+  activities(): SubscriptionActivities {
+    return {
+      initializeAuthorization: async (input) => {
+        this.record('initializeAuthorization', input);
+        return { checkoutUrl: `https://checkout.example/${input.reference}`, reference: input.reference };
+      },
+      chargeCard: async (input) => {
+        this.record('chargeCard', input);
+        const outcome = await this.charge(input, this.charges().length - 1);
+        this.lastCharge.set(input.reference, outcome);
+        return outcome;
+      },
+      verifyCharge: async (input) => {
+        this.record('verifyCharge', input);
+        return this.verify(input);
+      },
+      refundCharge: async (input) => {
+        this.record('refundCharge', input);
+        return this.refund(input);
+      },
+      notifyMerchant: async (event) => {
+        this.record('notifyMerchant', event);
+        await this.onNotify(event);
+      },
+    };
+  }
+}

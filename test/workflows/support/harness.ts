@@ -1,0 +1,110 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { GatewayEvent } from '../../../src/shared/gateway-events';
+import { authorizationReference, subscriptionWorkflowId } from '../../../src/shared/ids';
+import type { Money } from '../../../src/shared/money';
+import type { SubscriptionInput } from '../../../src/shared/schemas';
+import { subscriptionWorkflow } from '../../../src/workflows';
+import { bundleWorkflows, createTimeSkippingEnv, uniqueTaskQueue } from '../../helpers/environments';
+import type { FakeActivities } from './fake-activities';
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
+export interface Harness {
+  env: TestWorkflowEnvironment;
+  bundle: WorkflowBundleWithSourceMap;
+}
+
+/** One time-skipping server and one workflow bundle per test file. */
+export function useHarness(): Harness {
+  const h = {} as Harness;
+  beforeAll(async () => {
+    h.env = await createTimeSkippingEnv();
+    h.bundle = await bundleWorkflows();
+  });
+  afterAll(async () => {
+    await h.env?.teardown();
+  });
+  return h;
+}
+
+let counter = 0;
+/** A subscription input for any gateway; ids are unique per test so workflow ids never collide. */
+export function subscriptionInput(overrides: Partial<SubscriptionInput> & Pick<SubscriptionInput, 'gateway'>): SubscriptionInput {
+  counter += 1;
+  const currency = overrides.gateway === 'razorpay' ? 'INR' : 'NGN';
+  return {
+    subscriptionId: `s${process.pid % 10000}-${counter}`,
+    customer: { id: `cus-${counter}`, email: 'ada@example.com', firstName: 'Ada', lastName: 'Obi' },
+    plan: { id: 'gold', amount: 500000, currency, interval: 'month', intervalCount: 1, trialDays: 0, totalCycles: null },
+    gatewayConnectionId: `${overrides.gateway}-sandbox`,
+    metadata: {},
+    authorizationWindowMs: 23 * HOUR,
+    createdAt: '2026-11-21T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** The webhook a gateway sends when the customer completes the authorization checkout. */
+export function authorizationPaid(input: SubscriptionInput, amount: Money, overrides: Partial<Extract<GatewayEvent, { type: 'charge.succeeded' }>> = {}): GatewayEvent {
+  const reference = authorizationReference(input.subscriptionId);
+  return {
+    type: 'charge.succeeded',
+    eventId: `evt-${reference}`,
+    gateway: input.gateway,
+    reference,
+    gatewayTransactionId: `tx-${reference}`,
+    amount,
+    paidAt: new Date().toISOString(),
+    card: { token: 'AUTH_secret_token', last4: '4081', brand: 'visa', reusable: true },
+    needsVerification: false,
+    ...overrides,
+  };
+}
+
+/** Runs `fn` with a fresh worker on a unique task queue, serving the fake activities. */
+export async function withWorker<T>(h: Harness, fake: FakeActivities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+  const taskQueue = uniqueTaskQueue('sub');
+  const worker = await Worker.create({ connection: h.env.nativeConnection, taskQueue, workflowBundle: h.bundle, activities: fake.activities() });
+  return worker.runUntil(fn(taskQueue));
+}
+
+export function start(h: Harness, taskQueue: string, input: SubscriptionInput): Promise<WorkflowHandle<typeof subscriptionWorkflow>> {
+  return h.env.client.workflow.start(subscriptionWorkflow, { taskQueue, workflowId: subscriptionWorkflowId(input.subscriptionId), args: [input] });
+}
+
+/** The next Jan 31 09:00 UTC at least `marginMs` after `nowMs`, optionally in a leap year. */
+export function nextJan31(nowMs: number, opts: { leap?: boolean; marginMs?: number } = {}): number {
+  const margin = opts.marginMs ?? 7 * DAY;
+  for (let year = new Date(nowMs).getUTCFullYear(); ; year += 1) {
+    const t = Date.UTC(year, 0, 31, 9, 0, 0);
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    if (t >= nowMs + margin && (!opts.leap || leap)) return t;
+  }
+}
+
+/**
+ * Saves every run of a workflow (all continue-as-new runs) as replay fixtures when RECORD_HISTORIES=1
+ * (`npm run histories:record`); test/replay replays them on every CI run.
+ */
+export async function recordHistory(h: Harness, name: string, started: WorkflowHandle<typeof subscriptionWorkflow>): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const dir = resolve(__dirname, '../../fixtures/histories');
+  mkdirSync(dir, { recursive: true });
+  const workflowId = started.workflowId;
+  let handle = h.env.client.workflow.getHandle(workflowId, started.firstExecutionRunId);
+  for (let run = 1; ; run += 1) {
+    const history = await handle.fetchHistory();
+    writeFileSync(resolve(dir, `${name}${run > 1 ? `.run${run}` : ''}.json`), JSON.stringify(history, null, 1) + '\n');
+    const last = history.events?.[history.events.length - 1];
+    const next = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+    if (!next) break;
+    handle = h.env.client.workflow.getHandle(workflowId, next);
+  }
+}
