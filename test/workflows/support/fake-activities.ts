@@ -49,6 +49,25 @@ export class FakeActivities {
   refund: (input: RefundInput) => RefundOutcome | Promise<RefundOutcome> = (input) => ({ status: 'processed', reference: input.reference, gatewayRefundId: `rf-${input.reference}`, amount: input.amount });
   onNotify: (event: MerchantEvent) => void | Promise<void> = () => undefined;
   private readonly lastCharge = new Map<string, ChargeOutcome>();
+  private readonly waiters: { type: string; count: number; resolve: (e: MerchantEvent) => void }[] = [];
+
+  /** Resolves when the workflow has sent the `count`-th merchant event of `type` (no polling, no sleeps). */
+  waitForEvent(type: MerchantEvent['type'], count = 1): Promise<MerchantEvent> {
+    return new Promise((resolve) => {
+      this.waiters.push({ type, count, resolve });
+      this.wake();
+    });
+  }
+
+  private wake(): void {
+    for (const w of [...this.waiters]) {
+      const seen = this.events().filter((e) => e.type === w.type);
+      if (seen.length >= w.count) {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve(seen[w.count - 1]!);
+      }
+    }
+  }
 
   private record<K extends keyof Inputs>(name: K, input: Inputs[K]): void {
     const info = Context.current().info;
@@ -91,6 +110,7 @@ export class FakeActivities {
       notifyMerchant: async (event) => {
         this.record('notifyMerchant', event);
         await this.onNotify(event);
+        this.wake();
       },
     };
   }
