@@ -4,6 +4,7 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GatewayEvent } from '../../../src/shared/gateway-events';
+import { gatewayEventSignal, stateQuery } from '../../../src/shared/messages';
 import { authorizationReference, subscriptionWorkflowId } from '../../../src/shared/ids';
 import type { Money } from '../../../src/shared/money';
 import type { SubscriptionInput } from '../../../src/shared/schemas';
@@ -107,4 +108,16 @@ export async function recordHistory(h: Harness, name: string, started: WorkflowH
     if (!next) break;
     handle = h.env.client.workflow.getHandle(workflowId, next);
   }
+}
+
+/**
+ * Starts a subscription and completes its authorization (the refunded minimum for Paystack, the first invoice
+ * elsewhere), returning once cycle 1 is paid.
+ */
+export async function startActive(h: Harness, fake: FakeActivities, taskQueue: string, input: SubscriptionInput) {
+  const handle = await start(h, taskQueue, input);
+  const amount = input.gateway === 'paystack' ? { amount: 5000, currency: input.plan.currency } : { amount: input.plan.amount, currency: input.plan.currency };
+  await handle.signal(gatewayEventSignal, authorizationPaid(input, amount));
+  await fake.waitForEvent('invoice.paid');
+  return { handle, view: await handle.query(stateQuery) };
 }
