@@ -15,7 +15,7 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
  * @temporalio/common nests protobufjs 8 while @temporalio/proto uses 7, and protojson then rejects the type.
  */
 const loadHistory = (file: string): temporal.api.history.v1.History =>
-  temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(resolve(dir, file), 'utf8')));
+  temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(resolve(dir, file), 'utf8')) as Record<string, unknown>);
 
 describe('replay of committed subscription histories', () => {
   beforeAll(() => {

@@ -1,6 +1,7 @@
 import { gatewayEventSignal } from '../../src/shared/messages';
 import { authorizationReference, chargeReference, refundReference } from '../../src/shared/ids';
 import type { Gateway } from '../../src/shared/gateway-policy';
+import type { Currency } from '../../src/shared/money';
 import { FakeActivities } from './support/fake-activities';
 import { authorizationPaid, iso, MINUTE, nextJan31, recordHistory, start, subscriptionInput, useHarness, withWorker } from './support/harness';
 
@@ -18,7 +19,7 @@ function jan31Calendar(year: number): string[] {
 async function runYear(gateway: Gateway, opts: { leap?: boolean; history: string }) {
   const fake = new FakeActivities();
   const anchor = nextJan31(await h.env.currentTimeMs(), { leap: opts.leap ?? false });
-  const currency = gateway === 'razorpay' ? 'INR' : 'NGN';
+  const currency: Currency = gateway === 'razorpay' ? 'INR' : 'NGN';
   const input = subscriptionInput({
     gateway,
     billingAnchor: iso(anchor),

@@ -89,9 +89,9 @@ export class FakeActivities {
 
   activities(): SubscriptionActivities {
     return {
-      initializeAuthorization: async (input) => {
+      initializeAuthorization: (input) => {
         this.record('initializeAuthorization', input);
-        return { checkoutUrl: `https://checkout.example/${input.reference}`, reference: input.reference };
+        return Promise.resolve({ checkoutUrl: `https://checkout.example/${input.reference}`, reference: input.reference });
       },
       chargeCard: async (input) => {
         this.record('chargeCard', input);

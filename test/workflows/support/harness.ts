@@ -1,4 +1,4 @@
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -76,7 +76,7 @@ export async function withWorker<T>(h: Harness, fake: FakeActivities, fn: (taskQ
   return worker.runUntil(fn(taskQueue));
 }
 
-export function start(h: Harness, taskQueue: string, input: SubscriptionInput): Promise<WorkflowHandle<typeof subscriptionWorkflow>> {
+export function start(h: Harness, taskQueue: string, input: SubscriptionInput): Promise<WorkflowHandleWithFirstExecutionRunId<typeof subscriptionWorkflow>> {
   return h.env.client.workflow.start(subscriptionWorkflow, { taskQueue, workflowId: subscriptionWorkflowId(input.subscriptionId), args: [input] });
 }
 
@@ -94,7 +94,7 @@ export function nextJan31(nowMs: number, opts: { leap?: boolean; marginMs?: numb
  * Saves every run of a workflow (all continue-as-new runs) as replay fixtures when RECORD_HISTORIES=1
  * (`npm run histories:record`); test/replay replays them on every CI run.
  */
-export async function recordHistory(h: Harness, name: string, started: WorkflowHandle<typeof subscriptionWorkflow>): Promise<void> {
+export async function recordHistory(h: Harness, name: string, started: WorkflowHandleWithFirstExecutionRunId<typeof subscriptionWorkflow>): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   const dir = resolve(__dirname, '../../fixtures/histories');
   mkdirSync(dir, { recursive: true });
