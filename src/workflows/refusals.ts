@@ -32,6 +32,7 @@ export function pauseRefusal(sub: SubscriptionState): string | null {
   if (refusal) return refusal;
   if (sub.s.status === 'paused') return 'subscription is already paused';
   if (sub.s.status !== 'active') return `only an active subscription can be paused (status is ${sub.s.status})`;
+  if (sub.s.cancelAtPeriodEnd) return 'subscription is set to cancel at period end; cancel now instead';
   return null;
 }
 

@@ -112,12 +112,12 @@ export class SubscriptionState {
     const refund = this.s.refunds.find((r) => r.reference === reference);
     if (!refund || refund.status === status || refund.status !== 'pending') return;
     this.recordRefund({ ...refund, status, ...(reason ? { reason } : {}) });
-    if (status === 'processed' && refund.chargeReference !== this.s.authorization.reference) {
+    // The refunded authorization minimum is Chargeloop's own mechanics, not a merchant refund: no event for it.
+    const automatic = refund.chargeReference === this.s.authorization.reference && !this.s.authorization.isFirstInvoice;
+    if (automatic) this.s.authorization.refunded = status !== 'failed';
+    else if (status === 'processed') {
       this.emit('refund.processed', { reference, amount: refund.amount });
       this.changed();
-    }
-    if (refund.chargeReference === this.s.authorization.reference && !this.s.authorization.isFirstInvoice) {
-      this.s.authorization.refunded = status !== 'failed';
     }
   }
 
@@ -267,6 +267,7 @@ export class SubscriptionState {
 
   pause(): void {
     this.s.pausedAt = iso(this.now());
+    this.s.nextChargeAt = null;
     this.transition('paused', 'subscription.paused', { nextChargeAt: null });
   }
 
