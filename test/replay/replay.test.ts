@@ -17,6 +17,9 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 const loadHistory = (file: string): temporal.api.history.v1.History =>
   temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(resolve(dir, file), 'utf8')) as Record<string, unknown>);
 
+// Bundling plus replaying every history takes longer than jest's 5 s default.
+jest.setTimeout(120_000);
+
 describe('replay of committed subscription histories', () => {
   beforeAll(() => {
     try {

@@ -26,6 +26,7 @@ describe('card authorization', () => {
     const view = await withWorker(h, fake, async (taskQueue) => {
       const handle = await start(h, taskQueue, input);
       const paid = authorizationPaid(input, { amount: minimum, currency });
+      await fake.checkoutOpened();
       await handle.signal(gatewayEventSignal, paid);
       // A redelivery (same id) and a re-sent webhook (new id, same reference) change nothing.
       await handle.signal(gatewayEventSignal, paid);
@@ -92,10 +93,13 @@ describe('card authorization', () => {
     const view = await withWorker(h, fake, async (taskQueue) => {
       const handle = await start(h, taskQueue, input);
       // Forged "success": the verify API says otherwise, so nothing changes.
+      await fake.checkoutOpened();
       await handle.signal(gatewayEventSignal, authorizationPaid(input, { amount: 300000, currency: 'NGN' }, { eventId: 'forged', needsVerification: true }));
       await handle.signal(gatewayEventSignal, { type: 'charge.failed', eventId: 'f1', gateway: 'flutterwave', reference: auth, reason: 'do not honor', needsVerification: false });
       // An event about some other reference is not ours to act on.
       await handle.signal(gatewayEventSignal, authorizationPaid(input, { amount: 300000, currency: 'NGN' }, { eventId: 'other', reference: 'someone-else-auth1' }));
+      // Both the forged event and the failed one were checked before the genuine one is sent.
+      await fake.waitUntil(() => fake.callsOf('verifyCharge').length === 1);
       const pending = await handle.query(stateQuery);
       expect(pending).toMatchObject({ status: 'incomplete', authorization: { status: 'pending' }, card: null });
       genuine = true;
@@ -120,6 +124,7 @@ describe('card authorization', () => {
     const auth = authorizationReference(input.subscriptionId);
     const { view, trialing } = await withWorker(h, fake, async (taskQueue) => {
       const handle = await start(h, taskQueue, input);
+      await fake.checkoutOpened();
       await handle.signal(gatewayEventSignal, authorizationPaid(input, { amount: 100, currency: 'INR' }));
       await fake.waitForEvent('subscription.trial_started');
       const trialing = await handle.query(stateQuery);

@@ -28,6 +28,7 @@ async function runYear(gateway: Gateway, opts: { leap?: boolean; history: string
   const authAmount = gateway === 'paystack' ? { amount: 5000, currency } : { amount: 250000, currency };
   const view = await withWorker(h, fake, async (taskQueue) => {
     const handle = await start(h, taskQueue, input);
+    await fake.checkoutOpened();
     await handle.signal(gatewayEventSignal, authorizationPaid(input, authAmount));
     const result = await handle.result();
     await recordHistory(h, opts.history, handle);

@@ -49,22 +49,33 @@ export class FakeActivities {
   refund: (input: RefundInput) => RefundOutcome | Promise<RefundOutcome> = (input) => ({ status: 'processed', reference: input.reference, gatewayRefundId: `rf-${input.reference}`, amount: input.amount });
   onNotify: (event: MerchantEvent) => void | Promise<void> = () => undefined;
   private readonly lastCharge = new Map<string, ChargeOutcome>();
-  private readonly waiters: { type: string; count: number; resolve: (e: MerchantEvent) => void }[] = [];
+  private readonly waiters: { ready: () => boolean; resolve: () => void }[] = [];
 
-  /** Resolves when the workflow has sent the `count`-th merchant event of `type` (no polling, no sleeps). */
-  waitForEvent(type: MerchantEvent['type'], count = 1): Promise<MerchantEvent> {
+  /** Resolves once `ready()` holds after some activity call (no polling, no sleeps). */
+  waitUntil(ready: () => boolean): Promise<void> {
     return new Promise((resolve) => {
-      this.waiters.push({ type, count, resolve });
+      this.waiters.push({ ready, resolve });
       this.wake();
     });
   }
 
+  /** Resolves when the workflow has sent the `count`-th merchant event of `type`. */
+  async waitForEvent(type: MerchantEvent['type'], count = 1): Promise<MerchantEvent> {
+    const seen = () => this.events().filter((e) => e.type === type);
+    await this.waitUntil(() => seen().length >= count);
+    return seen()[count - 1]!;
+  }
+
+  /** The customer can pay only once the checkout exists, so tests send the authorization webhook after this. */
+  checkoutOpened(): Promise<void> {
+    return this.waitUntil(() => this.callsOf('initializeAuthorization').length > 0);
+  }
+
   private wake(): void {
     for (const w of [...this.waiters]) {
-      const seen = this.events().filter((e) => e.type === w.type);
-      if (seen.length >= w.count) {
+      if (w.ready()) {
         this.waiters.splice(this.waiters.indexOf(w), 1);
-        w.resolve(seen[w.count - 1]!);
+        w.resolve();
       }
     }
   }
@@ -91,17 +102,21 @@ export class FakeActivities {
     return {
       initializeAuthorization: (input) => {
         this.record('initializeAuthorization', input);
+        this.wake();
         return Promise.resolve({ checkoutUrl: `https://checkout.example/${input.reference}`, reference: input.reference });
       },
       chargeCard: async (input) => {
         this.record('chargeCard', input);
         const outcome = await this.charge(input, this.charges().length - 1);
         this.lastCharge.set(input.reference, outcome);
+        this.wake();
         return outcome;
       },
       verifyCharge: async (input) => {
         this.record('verifyCharge', input);
-        return this.verify(input);
+        const outcome = await this.verify(input);
+        this.wake();
+        return outcome;
       },
       refundCharge: async (input) => {
         this.record('refundCharge', input);

@@ -24,6 +24,8 @@ export interface Harness {
 
 /** One time-skipping server and one workflow bundle per test file. */
 export function useHarness(): Harness {
+  // The project-level testTimeout in jest.config.js is not applied under `projects`; set it for this file.
+  jest.setTimeout(60_000);
   const h = {} as Harness;
   beforeAll(async () => {
     h.env = await createTimeSkippingEnv();
@@ -117,6 +119,7 @@ export async function recordHistory(h: Harness, name: string, started: WorkflowH
 export async function startActive(h: Harness, fake: FakeActivities, taskQueue: string, input: SubscriptionInput) {
   const handle = await start(h, taskQueue, input);
   const amount = input.gateway === 'paystack' ? { amount: 5000, currency: input.plan.currency } : { amount: input.plan.amount, currency: input.plan.currency };
+  await fake.checkoutOpened();
   await handle.signal(gatewayEventSignal, authorizationPaid(input, amount));
   await fake.waitForEvent('invoice.paid');
   return { handle, view: await handle.query(stateQuery) };
