@@ -1,0 +1,71 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { GatewayErrors } from '../shared/gateway-port';
+
+/**
+ * Why thin clients over `fetch` instead of the official SDKs: Paystack's SDK hard-codes https://api.paystack.co,
+ * Flutterwave's (since 1.4.0) sends telemetry on every request whatever base URL is set, and Razorpay's hard-codes
+ * its host (repointing it means patching an internal axios instance). All three must talk to the local sandbox.
+ */
+export type FetchLike = typeof fetch;
+
+export interface GatewayResponse {
+  status: number;
+  body: unknown;
+}
+
+/** Permanent: the gateway will never accept this (bad keys, invalid request). Temporal must not retry. */
+export function rejected(gatewayLabel: string, message: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(`${gatewayLabel}: ${message}`, GatewayErrors.Rejected);
+}
+
+/**
+ * One JSON request. Network failures, timeouts, 429 and 5xx throw a plain Error so the activity retries;
+ * 401/403 are misconfiguration and never retried. Other statuses are returned for the client to interpret.
+ * Error messages carry the path and status only: never headers (they hold the keys).
+ */
+export async function requestJson(
+  fetchFn: FetchLike,
+  gatewayLabel: string,
+  url: string,
+  init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: unknown; timeoutMs?: number },
+): Promise<GatewayResponse> {
+  const path = new URL(url).pathname;
+  let res: Response;
+  try {
+    res = await fetchFn(url, {
+      method: init.method,
+      headers: { accept: 'application/json', ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      signal: AbortSignal.timeout(init.timeoutMs ?? 30_000),
+    });
+  } catch (err) {
+    throw new Error(`${gatewayLabel} ${init.method} ${path}: network error: ${(err as Error).message}`);
+  }
+  const text = await res.text();
+  if (res.status === 429 || res.status >= 500) {
+    throw new Error(`${gatewayLabel} ${init.method} ${path}: HTTP ${res.status} (transient, will retry)`);
+  }
+  if (res.status === 401 || res.status === 403) {
+    throw rejected(gatewayLabel, `${init.method} ${path}: credentials rejected (HTTP ${res.status}); check the connection's keys`);
+  }
+  let body: unknown;
+  try {
+    body = text === '' ? {} : JSON.parse(text);
+  } catch {
+    // An HTML error page from a proxy is a transient condition more often than a contract change.
+    throw new Error(`${gatewayLabel} ${init.method} ${path}: HTTP ${res.status} with a non-JSON body`);
+  }
+  return { status: res.status, body };
+}
+
+/** Parse a gateway response with its zod schema; a shape we do not understand is a contract problem, not a retry. */
+export function parseBody<T>(
+  gatewayLabel: string,
+  what: string,
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { message: string } } },
+  body: unknown,
+): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw rejected(gatewayLabel, `unexpected ${what} response: ${parsed.error.message}`);
+  return parsed.data;
+}
