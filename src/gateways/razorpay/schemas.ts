@@ -12,7 +12,7 @@ export const RazorpayOrderSchema = z.object({
   amount: z.number().int(),
   currency: z.string(),
 });
-export const RazorpayCollectionSchema = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+export const RazorpayCollectionSchema = <T extends z.ZodType>(item: T): z.ZodObject<{ items: z.ZodArray<T> }> => z.object({ items: z.array(item) });
 
 export const RazorpayPaymentSchema = z.object({
   id: z.string(),
