@@ -46,6 +46,12 @@ export function createWebhooksRouter(deps: WebhooksRouterDeps): Router {
   router.post('/webhooks/:gateway/:connectionId', express.raw({ type: () => true, limit: deps.bodyLimit ?? '256kb' }), async (req: Request, res: Response) => {
     const connection = (res.locals as { connection: NonNullable<ReturnType<GatewayConnections['get']>> }).connection;
     const adapter = WEBHOOK_ADAPTERS[connection.gateway];
+    if (req.body !== undefined && !Buffer.isBuffer(req.body) && !(typeof req.body === 'object' && Object.keys(req.body as object).length === 0)) {
+      // A JSON parser ran first: the exact bytes are gone and no signature can be checked. A wiring bug, not the gateway's.
+      log.error({ gateway: connection.gateway, connectionId: connection.id }, 'webhook body already parsed: mount the webhooks router before express.json()');
+      sendProblem(res, 500, 'Webhook endpoint misconfigured');
+      return;
+    }
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const ctx = { gateway: connection.gateway, connectionId: connection.id };
 
