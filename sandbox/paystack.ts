@@ -96,7 +96,7 @@ export function createPaystackFake(ctx: SandboxContext): Router {
     ctx.state.sessions.set(accessCode, {
       id: accessCode, gateway: 'paystack', connectionId: conn.id, reference: tx.reference, amount: tx.amount, currency: tx.currency, email: tx.customer.email, status: 'open',
       pay: (card, outcome) => {
-        const token = ctx.id('AUTH_', 10).toLowerCase();
+        const token = `AUTH_${ctx.id('', 10).toLowerCase()}`;
         settle(conn, tx, card, outcome, token);
         if (outcome === 'success') {
           ctx.state.cards.set(token, { token, gateway: 'paystack', connectionId: conn.id, email: tx.customer.email, card });
