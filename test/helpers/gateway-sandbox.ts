@@ -20,13 +20,23 @@ export interface SandboxHarness {
 const quiet: RouteLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** The sandbox on a free port, sending its webhooks to Chargeloop's real webhook router with a recording signal. */
-export async function startSandboxHarness(overrides: Record<string, unknown> = {}, duplicateProbability = 0): Promise<SandboxHarness> {
+export interface HarnessOptions {
+  overrides?: Record<string, unknown>;
+  duplicateProbability?: number;
+  /** Runs before a signal is recorded; reject to play an unreachable Temporal. */
+  beforeSignal?: (subscriptionId: string, event: GatewayEvent) => Promise<void>;
+  /** Connections only Chargeloop's receiver sees (e.g. a secret that differs from the sandbox's). */
+  receiverOverrides?: Record<string, unknown>;
+}
+
+export async function startSandboxHarness(options: HarnessOptions = {}): Promise<SandboxHarness> {
+  const { overrides = {}, duplicateProbability = 0, beforeSignal, receiverOverrides = {} } = options;
   const signals: SandboxHarness['signals'] = [];
   const keysOnly = testConnections(undefined, overrides);
   const receiver = express().use(
-    createWebhooksRouter({ connections: keysOnly, logger: quiet, signalSubscription: (subscriptionId, event) => {
+    createWebhooksRouter({ connections: testConnections(undefined, { ...overrides, ...receiverOverrides }), logger: quiet, signalSubscription: async (subscriptionId, event) => {
+      if (beforeSignal) await beforeSignal(subscriptionId, event);
       signals.push({ subscriptionId, event });
-      return Promise.resolve();
     } }),
   );
   const server: Server = await new Promise((resolve) => {
