@@ -8,7 +8,7 @@ import { TEST_SECRETS, testConnections } from '../../helpers/gateway-connections
 function fakeFetch(answer: () => Promise<Response>) {
   const calls: { url: string; init: RequestInit | undefined }[] = [];
   const fn: FetchLike = (input, init) => {
-    calls.push({ url: String(input), init });
+    calls.push({ url: input instanceof Request ? input.url : input.toString(), init });
     return answer();
   };
   return { fn, calls };
@@ -53,7 +53,7 @@ describe('gateway HTTP error mapping', () => {
   it('Flutterwave receives major units (decimals for NGN, whole numbers for zero-decimal XOF)', async () => {
     const bodies: unknown[] = [];
     const fn: FetchLike = (_input, init) => {
-      bodies.push(JSON.parse(String(init?.body)));
+      bodies.push(JSON.parse(typeof init?.body === 'string' ? init.body : '{}'));
       return Promise.resolve(new Response('{"status":"success","message":"Hosted Link","data":{"link":"http://x.test/c/1"}}', { status: 200 }));
     };
     const acts = createGatewayActivities({ connections: testConnections(), fetch: fn });
