@@ -1,6 +1,6 @@
 // Three tiers, one jest project each. Workflow and integration tiers share Temporal servers
 // whose clocks are global, so the test script runs jest --runInBand.
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 const base = { testEnvironment: 'node', transform: { '^.+\\.ts$': tsJest }, moduleFileExtensions: ['ts', 'js', 'json'] };
 
 /** @type {import('jest').Config} */

@@ -1,0 +1,23 @@
+import { Router } from 'express';
+import type { Client } from '@temporalio/client';
+import { sendProblem } from '../middleware/errors';
+import { serviceUnavailable } from '../problem';
+
+/** `/healthz`: the process is up. `/readyz`: Temporal answers within the deadline, so requests can be served. */
+export function createHealthRouter(deps: { temporal: Client; readinessTimeoutMs?: number }): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const deadline = Date.now() + (deps.readinessTimeoutMs ?? 2000);
+    try {
+      await deps.temporal.connection.withDeadline(deadline, () => deps.temporal.workflowService.getSystemInfo({}));
+      res.json({ status: 'ready', temporal: 'reachable' });
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      sendProblem(res, serviceUnavailable(`Temporal is not reachable: ${reason}`));
+    }
+  });
+  return router;
+}

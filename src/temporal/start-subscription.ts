@@ -1,0 +1,47 @@
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { subscriptionWorkflowId } from '../shared/ids';
+import { formatMoney } from '../shared/money';
+import type { SubscriptionInput } from '../shared/schemas';
+import {
+  CustomerIdAttr,
+  GatewayAttr,
+  GatewayConnectionIdAttr,
+  PlanIdAttr,
+  SubscriptionStatusAttr,
+} from '../shared/search-attributes';
+import type { subscriptionWorkflow } from '../workflows';
+
+const intervalText = (p: SubscriptionInput['plan']): string =>
+  p.intervalCount === 1 ? `every ${p.interval}` : `every ${p.intervalCount} ${p.interval}s`;
+
+/** Starts the subscription's workflow under its deterministic id; rejects with WorkflowExecutionAlreadyStartedError if it exists. */
+export async function startSubscription(
+  client: Client,
+  taskQueue: string,
+  input: SubscriptionInput,
+): Promise<WorkflowHandle<typeof subscriptionWorkflow>> {
+  const { customer, plan } = input;
+  return client.workflow.start<typeof subscriptionWorkflow>('subscriptionWorkflow', {
+    taskQueue,
+    workflowId: subscriptionWorkflowId(input.subscriptionId),
+    args: [input],
+    // A subscription id is never reused, even after the workflow closed.
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    typedSearchAttributes: new TypedSearchAttributes([
+      { key: GatewayAttr, value: input.gateway },
+      { key: GatewayConnectionIdAttr, value: input.gatewayConnectionId },
+      { key: SubscriptionStatusAttr, value: 'incomplete' },
+      { key: CustomerIdAttr, value: customer.id },
+      { key: PlanIdAttr, value: plan.id },
+    ]),
+    staticSummary: `${customer.email} · ${plan.id} ${formatMoney(plan)} ${intervalText(plan)} · ${input.gateway}`.slice(0, 200),
+    staticDetails: [
+      `**Customer** ${customer.id} <${customer.email}>`,
+      `**Plan** ${plan.id}: ${formatMoney(plan)} ${intervalText(plan)}` +
+        (plan.trialDays ? `, ${plan.trialDays}-day trial` : '') +
+        (plan.totalCycles ? `, ${plan.totalCycles} cycles` : ''),
+      `**Gateway** ${input.gateway} (${input.gatewayConnectionId})`,
+    ].join('\n\n'),
+  });
+}
