@@ -3,7 +3,8 @@ import { createGatewayClient } from '../../gateways/client';
 import { ConnectionStatusTracker, type CheckConnection } from '../../gateways/connection-status';
 import { publicConnectionView, type GatewayConnection, type GatewayConnections } from '../../gateways/connections';
 import { setupChecklist } from '../../gateways/setup-checklist';
-import { sendProblem } from '../problem-details';
+import { sendProblem } from '../middleware/errors';
+import { Problem } from '../problem';
 
 export interface GatewaysRouterDeps {
   connections: GatewayConnections;
@@ -34,7 +35,7 @@ export function createGatewaysRouter(deps: GatewaysRouterDeps): GatewaysRouter {
   });
   router.get('/v1/gateways/:id', (req: Request, res: Response) => {
     const connection = deps.connections.get(String(req.params.id));
-    if (!connection) return sendProblem(res, 404, 'Gateway connection not found', `no connection named "${String(req.params.id)}"`);
+    if (!connection) return sendProblem(res, new Problem(404, 'Gateway connection not found', `no connection named "${String(req.params.id)}"`));
     res.json(view(connection));
   });
   router.status = status;

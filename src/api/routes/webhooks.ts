@@ -4,7 +4,8 @@ import { WEBHOOK_ADAPTERS } from '../../gateways/webhooks';
 import type { GatewayEvent } from '../../shared/gateway-events';
 import { GATEWAYS, type Gateway } from '../../shared/gateway-policy';
 import { subscriptionIdFromReference } from '../../shared/ids';
-import { sendProblem } from '../problem-details';
+import { sendProblem } from '../middleware/errors';
+import { Problem } from '../problem';
 import { DedupeCache } from './dedupe-cache';
 import { consoleRouteLogger, type RouteLogger } from './route-logger';
 
@@ -35,7 +36,7 @@ export function createWebhooksRouter(deps: WebhooksRouterDeps): Router {
     const { gateway, connectionId } = req.params as { gateway: string; connectionId: string };
     const connection = deps.connections.get(connectionId);
     if (!isGateway(gateway) || !connection || connection.gateway !== gateway) {
-      sendProblem(res, 404, 'Unknown webhook endpoint', `no ${gateway} connection named "${connectionId}"`);
+      sendProblem(res, new Problem(404, 'Unknown webhook endpoint', `no ${gateway} connection named "${connectionId}"`));
       return;
     }
     res.locals.connection = connection;
@@ -49,7 +50,7 @@ export function createWebhooksRouter(deps: WebhooksRouterDeps): Router {
     if (req.body !== undefined && !Buffer.isBuffer(req.body) && !(typeof req.body === 'object' && Object.keys(req.body as object).length === 0)) {
       // A JSON parser ran first: the exact bytes are gone and no signature can be checked. A wiring bug, not the gateway's.
       log.error({ gateway: connection.gateway, connectionId: connection.id }, 'webhook body already parsed: mount the webhooks router before express.json()');
-      sendProblem(res, 500, 'Webhook endpoint misconfigured');
+      sendProblem(res, new Problem(500, 'Webhook endpoint misconfigured', 'the webhook body was consumed before signature verification'));
       return;
     }
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -57,14 +58,14 @@ export function createWebhooksRouter(deps: WebhooksRouterDeps): Router {
 
     if (!adapter.verify(raw, req.headers, connection)) {
       log.warn(ctx, 'webhook rejected: missing or invalid signature');
-      sendProblem(res, 401, 'Invalid webhook signature', 'the signature header is missing or does not match this connection');
+      sendProblem(res, new Problem(401, 'Invalid webhook signature', 'the signature header is missing or does not match this connection'));
       return;
     }
     let payload: unknown;
     try {
       payload = JSON.parse(raw.toString('utf8'));
     } catch {
-      sendProblem(res, 400, 'Malformed webhook body', 'the body is not valid JSON');
+      sendProblem(res, new Problem(400, 'Malformed webhook body', 'the body is not valid JSON'));
       return;
     }
 
@@ -100,7 +101,7 @@ export function createWebhooksRouter(deps: WebhooksRouterDeps): Router {
           continue;
         }
         log.error({ ...ctx, eventId: event.eventId, subscriptionId, error: (err as Error).message }, 'webhook not signalled; asking the gateway to retry');
-        sendProblem(res, 503, 'Temporarily unable to process webhook', 'the event was not recorded; please retry');
+        sendProblem(res, new Problem(503, 'Temporarily unable to process webhook', 'the event was not recorded; please retry'));
         return;
       }
     }
@@ -111,8 +112,8 @@ export function createWebhooksRouter(deps: WebhooksRouterDeps): Router {
   // body-parser errors (413 too large, 400 aborted/bad encoding) as problem+json instead of Express's HTML page.
   router.use('/webhooks', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
     const status = (err as { status?: number }).status;
-    if (status === 413) return sendProblem(res, 413, 'Webhook body too large', `the limit is ${deps.bodyLimit ?? '256kb'}`);
-    if (status !== undefined && status >= 400 && status < 500) return sendProblem(res, status, 'Unreadable webhook body');
+    if (status === 413) return sendProblem(res, new Problem(413, 'Webhook body too large', `the limit is ${deps.bodyLimit ?? '256kb'}`));
+    if (status !== undefined && status >= 400 && status < 500) return sendProblem(res, new Problem(status, 'Unreadable webhook body', 'the body could not be read'));
     next(err);
   });
   return router;
