@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { loadConnections } from '../src/gateways/connections';
 import { createSandbox } from './app';
@@ -7,7 +8,8 @@ const Env = z.object({
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
   SANDBOX_HOST: z.string().default('127.0.0.1'),
   SANDBOX_PUBLIC_URL: z.url().optional(),
-  GATEWAY_CONNECTIONS_FILE: z.string().default('sandbox/connections.json'),
+  // Only a file: the sandbox must never pick up a production GATEWAY_CONNECTIONS from the environment by accident.
+  SANDBOX_CONNECTIONS_FILE: z.string().default(resolve(__dirname, 'connections.json')),
   CHARGELOOP_URL: z.url().default('http://127.0.0.1:3000'),
   SANDBOX_TIME_SCALE: z.coerce.number().positive().max(1).default(1 / 600),
   SANDBOX_DUPLICATE_PROBABILITY: z.coerce.number().min(0).max(1).default(0.02),
@@ -16,7 +18,7 @@ const Env = z.object({
 
 async function main(): Promise<void> {
   const env = Env.parse(process.env);
-  const connections = loadConnections({ GATEWAY_CONNECTIONS_FILE: env.GATEWAY_CONNECTIONS_FILE });
+  const connections = loadConnections({ GATEWAY_CONNECTIONS_FILE: env.SANDBOX_CONNECTIONS_FILE });
   const sandbox = createSandbox({
     connections,
     chargeloopUrl: env.CHARGELOOP_URL,
