@@ -49,7 +49,7 @@ export class RazorpayClient implements GatewayClient {
     return parseBody(LABEL, what, schema, res.body);
   }
 
-  private errorOf(res: GatewayResponse): { code: string; description: string; reason?: string | null } {
+  private errorOf(res: GatewayResponse): { code: string; description: string; reason?: string | null; source?: string | null; step?: string | null } {
     const parsed = RazorpayErrorSchema.safeParse(res.body);
     return parsed.success ? parsed.data.error : { code: 'UNKNOWN', description: `HTTP ${res.status}` };
   }
@@ -117,8 +117,11 @@ export class RazorpayClient implements GatewayClient {
     });
     if (res.status >= 400) {
       const err = this.errorOf(res);
-      // BAD_REQUEST with a payment reason is the bank/card saying no; anything else is our request being wrong.
-      if (err.code === 'BAD_REQUEST_ERROR' && err.reason) return { status: 'declined', reference: input.reference, reason: err.description, code: err.reason };
+      // Paid in between (a concurrent retry): the order's payments are the answer, never a second charge.
+      if (/already been paid/i.test(err.description)) return this.verifyCharge(input);
+      // The bank, issuer or customer said no, or the stored token is gone: a decline the customer can fix.
+      const byCardholder = err.step === 'payment_authorization' || ['bank', 'customer', 'issuer'].includes(err.source ?? '') || /token/i.test(err.description);
+      if (byCardholder) return { status: 'declined', reference: input.reference, reason: err.description, code: err.reason ?? err.code };
       throw rejected(LABEL, `recurring payment ${input.reference} refused: ${err.description}`);
     }
     parseBody(LABEL, 'create/recurring', RazorpayRecurringPaymentSchema, res.body);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** Razorpay errors: { error: { code, description, reason?, source?, step? } }. */
 export const RazorpayErrorSchema = z.object({
-  error: z.object({ code: z.string(), description: z.string().default(''), reason: z.string().nullish() }),
+  error: z.object({ code: z.string(), description: z.string().default(''), reason: z.string().nullish(), source: z.string().nullish(), step: z.string().nullish() }),
 });
 
 export const RazorpayOrderSchema = z.object({
