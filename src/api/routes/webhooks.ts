@@ -78,7 +78,9 @@ export function createWebhooksRouter(deps: WebhooksRouterDeps): Router {
       res.status(200).json({ received: true, ignored: true });
       return;
     }
-    if (cache.has(normalized.dedupeKey)) {
+    // Keyed per connection: two merchant accounts never share a dedupe entry.
+    const cacheKey = `${connection.id}:${normalized.dedupeKey}`;
+    if (cache.has(cacheKey)) {
       log.info({ ...ctx, dedupeKey: normalized.dedupeKey }, 'webhook duplicate skipped');
       res.status(200).json({ received: true, duplicate: true });
       return;
@@ -105,7 +107,7 @@ export function createWebhooksRouter(deps: WebhooksRouterDeps): Router {
         return;
       }
     }
-    cache.add(normalized.dedupeKey);
+    cache.add(cacheKey);
     res.status(200).json({ received: true });
   });
 
