@@ -87,6 +87,7 @@ export function createWebhooksRouter(deps: WebhooksRouterDeps): Router {
     }
     if (normalized.events.length === 0) log.info({ ...ctx, dedupeKey: normalized.dedupeKey, reason: normalized.ignoredReason }, 'webhook ignored');
 
+    let signalled = 0;
     for (const event of normalized.events) {
       const reference = event.type.startsWith('refund.') && 'chargeReference' in event && event.chargeReference ? event.chargeReference : event.reference;
       const subscriptionId = subscriptionIdFromReference(reference) ?? subscriptionIdFromReference(event.reference);
@@ -96,6 +97,7 @@ export function createWebhooksRouter(deps: WebhooksRouterDeps): Router {
       }
       try {
         await deps.signalSubscription(subscriptionId, event);
+        signalled++;
         log.info({ ...ctx, eventId: event.eventId, subscriptionId, type: event.type }, 'webhook signalled');
       } catch (err) {
         if (isWorkflowNotFound(err)) {
@@ -108,7 +110,7 @@ export function createWebhooksRouter(deps: WebhooksRouterDeps): Router {
       }
     }
     cache.add(cacheKey);
-    res.status(200).json({ received: true });
+    res.status(200).json(signalled > 0 ? { received: true } : { received: true, ignored: true });
   });
 
   // body-parser errors (413 too large, 400 aborted/bad encoding) as problem+json instead of Express's HTML page.

@@ -40,9 +40,11 @@ describe('GET /v1/gateways', () => {
     const res = await request(app).get('/v1/gateways/razorpay-test');
     expect(res.body.webhookUrl).toBe('https://billing.example.com/webhooks/razorpay/razorpay-test');
     expect(RAZORPAY_WEBHOOK_EVENTS).toHaveLength(17);
-    for (const e of RAZORPAY_WEBHOOK_EVENTS) expect((res.body.setupChecklist as string[]).join('\n')).toContain(e);
+    const ids = (res.body.setupChecklist as { id: string }[]).map((i) => i.id);
+    expect(ids).toEqual(['webhook-url', ...RAZORPAY_WEBHOOK_EVENTS.map((e) => `event:${e}`)]);
     const fw = await request(app).get('/v1/gateways/flutterwave-test');
-    expect((fw.body.setupChecklist as string[]).join('\n')).toMatch(/JSON format[\s\S]*webhook retries[\s\S]*failed transactions[\s\S]*V3 webhooks/);
+    const fwText = (fw.body.setupChecklist as { text: string }[]).map((i) => i.text).join('\n');
+    expect(fwText).toMatch(/JSON format[\s\S]*webhook retries[\s\S]*failed transactions[\s\S]*V3 webhooks/);
     expect(fw.body.flags).toEqual({ refundsEnabled: false });
     const all = JSON.stringify((await request(app).get('/v1/gateways')).body);
     for (const secret of [...Object.values(TEST_SECRETS), 'FLWSECK_TEST-0001', 'FLWENC_TEST0001', 'rzp_test_secret_0001']) expect(all).not.toContain(secret);

@@ -42,6 +42,7 @@ describe('POST /webhooks/:gateway/:connectionId', () => {
     const { app, signals } = setup();
     const res = await postPaystack(app, paystackBody());
     expect(res.status).toBe(200);
+    expect(res.body).toEqual({ received: true });
     expect(signals).toHaveLength(1);
     expect(signals[0]?.subscriptionId).toBe('sub-1');
     expect(signals[0]?.event).toEqual(expect.objectContaining({ type: 'charge.succeeded', reference: 'sub-1-c1-a1', amount: { amount: 500000, currency: 'NGN' } }));
@@ -109,7 +110,9 @@ describe('POST /webhooks/:gateway/:connectionId', () => {
     const { app, signals, logs } = setup();
     const body = paystackBody();
     expect((await postPaystack(app, body)).status).toBe(200);
-    expect((await postPaystack(app, body)).status).toBe(200);
+    const second = await postPaystack(app, body);
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual({ received: true, duplicate: true });
     expect(signals).toHaveLength(1);
     expect(logs.some((l) => l.msg === 'webhook duplicate skipped')).toBe(true);
   });
@@ -139,7 +142,9 @@ describe('POST /webhooks/:gateway/:connectionId', () => {
 
   it('200 and a log line for references that belong to no subscription and for unused event types', async () => {
     const { app, signals, logs } = setup();
-    expect((await postPaystack(app, paystackBody('T123456789'))).status).toBe(200);
+    const foreign = await postPaystack(app, paystackBody('T123456789'));
+    expect(foreign.status).toBe(200);
+    expect(foreign.body).toEqual({ received: true, ignored: true });
     const unused = JSON.stringify({ event: 'transfer.success', data: { id: 1 } });
     expect((await postPaystack(app, unused)).status).toBe(200);
     expect(signals).toHaveLength(0);
