@@ -1,5 +1,5 @@
 import { parseConnections } from '../../../src/gateways/connections';
-import { validateSubscriptionForConnection } from '../../../src/gateways/rules';
+import { validatePlanForConnection, validateSubscriptionForConnection } from '../../../src/gateways/rules';
 import { CreateSubscriptionBodySchema } from '../../../src/shared/schemas';
 import { testConnections } from '../../helpers/gateway-connections';
 
@@ -44,5 +44,11 @@ describe('validateSubscriptionForConnection', () => {
   it('allowedCurrencies narrows the policy', () => {
     const narrow = parseConnections({ fw: { gateway: 'flutterwave', mode: 'test', allowedCurrencies: ['KES'], keys: { publicKey: 'a', secretKey: 'b', encryptionKey: 'c', webhookSecretHash: 'd' } } }).get('fw')!;
     expect(validateSubscriptionForConnection(body(), narrow).map((v) => v.field)).toEqual(['plan.currency']);
+  });
+
+  it('plan changes are checked with the plan at the body root', () => {
+    const plan = body({ plan: { intervalCount: 3 } }).plan;
+    expect(validatePlanForConnection(plan, paystack, '')).toEqual([{ field: 'intervalCount', message: expect.stringContaining('single intervals') }]);
+    expect(validatePlanForConnection(plan, connections.get('flutterwave-test')!, '')).toEqual([]);
   });
 });
