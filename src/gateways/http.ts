@@ -58,7 +58,11 @@ export async function requestJson(
   return { status: res.status, body };
 }
 
-/** Parse a gateway response with its zod schema; a shape we do not understand is a contract problem, not a retry. */
+/**
+ * Parse a gateway response with its zod schema. A shape we do not understand throws a plain (retryable) Error, not
+ * GatewayRejected: the workflow reads GatewayRejected as "nothing was charged", which an unreadable answer to a
+ * charge does not prove. Retries re-send the same reference, which the gateway dedupes, and then verify.
+ */
 export function parseBody<T>(
   gatewayLabel: string,
   what: string,
@@ -66,6 +70,18 @@ export function parseBody<T>(
   body: unknown,
 ): T {
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw rejected(gatewayLabel, `unexpected ${what} response: ${parsed.error.message}`);
+  if (!parsed.success) throw new Error(`${gatewayLabel}: unexpected ${what} response: ${parsed.error.message}`);
   return parsed.data;
+}
+
+/**
+ * Run a step whose outcome decides money already moved (verify after a duplicate reference, read-back after a
+ * charge). Any failure there means "outcome unknown", so it must never surface as GatewayRejected.
+ */
+export async function outcomeUnknownOnFailure<T>(gatewayLabel: string, step: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw new Error(`${gatewayLabel}: ${step} failed, outcome unknown: ${(err as Error).message}`);
+  }
 }

@@ -10,7 +10,7 @@ import type {
 import { CurrencySchema, fromMajorUnits, toMajorUnitString, type Money } from '../../shared/money';
 import type { GatewayClient } from '../client';
 import { baseUrlOf, type FlutterwaveConnection } from '../connections';
-import { parseBody, rejected, requestJson, type FetchLike, type GatewayResponse } from '../http';
+import { outcomeUnknownOnFailure, parseBody, rejected, requestJson, type FetchLike, type GatewayResponse } from '../http';
 import { toChargeOutcome } from './outcomes';
 import { FlutterwaveEnvelopeSchema, FlutterwaveHostedLinkSchema, FlutterwaveRefundSchema, FlutterwaveTransactionSchema } from './schemas';
 
@@ -68,10 +68,13 @@ export class FlutterwaveClient implements GatewayClient {
       meta: { subscription_id: input.subscriptionId },
     });
     const env = this.envelope(res, 'tokenized-charges');
-    if (env.status !== 'success' && /duplicate|already (exists|been used)|unique/i.test(env.message)) return this.verifyCharge(input);
+    if (env.status !== 'success' && /duplicate|already (exists|been used)|unique/i.test(env.message)) {
+      return outcomeUnknownOnFailure(LABEL, `verify after duplicate ${input.reference}`, () => this.verifyCharge(input));
+    }
     const tx = FlutterwaveTransactionSchema.safeParse(env.data);
     // A declined tokenized charge comes back as status "error" with the failed transaction in data.
     if (tx.success) return toChargeOutcome(tx.data, input.reference, input.amount.currency);
+    if (env.status === 'success') throw new Error(`${LABEL}: charge ${input.reference} succeeded with an unreadable transaction; outcome unknown`);
     if (env.status !== 'success' && res.status === 400 && /token|card|declin|insufficient|expired/i.test(env.message)) {
       return { status: 'declined', reference: input.reference, reason: env.message };
     }

@@ -9,7 +9,7 @@ import type {
 } from '../../shared/gateway-port';
 import type { GatewayClient } from '../client';
 import { baseUrlOf, type PaystackConnection } from '../connections';
-import { parseBody, rejected, requestJson, type FetchLike, type GatewayResponse } from '../http';
+import { outcomeUnknownOnFailure, parseBody, rejected, requestJson, type FetchLike, type GatewayResponse } from '../http';
 import { toPaystackAmount } from './amounts';
 import { toChargeOutcome, toRefundOutcome } from './outcomes';
 import {
@@ -76,7 +76,7 @@ export class PaystackClient implements GatewayClient {
     });
     const env = this.envelope(res, 'charge_authorization');
     if (!env.status) {
-      if (/duplicate/i.test(env.message)) return this.verifyCharge(input);
+      if (/duplicate/i.test(env.message)) return outcomeUnknownOnFailure(LABEL, `verify after duplicate ${input.reference}`, () => this.verifyCharge(input));
       // Deactivated or non-reusable authorizations are the card's problem: a decline the customer can fix.
       if (/authorization|reusable/i.test(env.message) && !/email/i.test(env.message)) {
         return { status: 'declined', reference: input.reference, reason: env.message };

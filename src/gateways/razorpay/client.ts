@@ -9,7 +9,7 @@ import type {
 } from '../../shared/gateway-port';
 import type { GatewayClient } from '../client';
 import { baseUrlOf, type RazorpayConnection } from '../connections';
-import { parseBody, rejected, requestJson, type FetchLike, type GatewayResponse } from '../http';
+import { outcomeUnknownOnFailure, parseBody, rejected, requestJson, type FetchLike, type GatewayResponse } from '../http';
 import { outcomeFromPayments } from './outcomes';
 import {
   RazorpayCollectionSchema,
@@ -118,14 +118,17 @@ export class RazorpayClient implements GatewayClient {
     if (res.status >= 400) {
       const err = this.errorOf(res);
       // Paid in between (a concurrent retry): the order's payments are the answer, never a second charge.
-      if (/already been paid/i.test(err.description)) return this.verifyCharge(input);
+      if (/already been paid/i.test(err.description)) return outcomeUnknownOnFailure(LABEL, `verify paid order ${input.reference}`, () => this.verifyCharge(input));
       // The bank, issuer or customer said no, or the stored token is gone: a decline the customer can fix.
       const byCardholder = err.step === 'payment_authorization' || ['bank', 'customer', 'issuer'].includes(err.source ?? '') || /token/i.test(err.description);
       if (byCardholder) return { status: 'declined', reference: input.reference, reason: err.description, code: err.reason ?? err.code };
       throw rejected(LABEL, `recurring payment ${input.reference} refused: ${err.description}`);
     }
-    parseBody(LABEL, 'create/recurring', RazorpayRecurringPaymentSchema, res.body);
-    return outcomeFromPayments(input.reference, await this.paymentsOf(order.id));
+    const orderId = order.id;
+    return outcomeUnknownOnFailure(LABEL, `read back ${input.reference}`, async () => {
+      parseBody(LABEL, 'create/recurring', RazorpayRecurringPaymentSchema, res.body);
+      return outcomeFromPayments(input.reference, await this.paymentsOf(orderId));
+    });
   }
 
   /** The order with this receipt (or the registration link's order) and its payments. */

@@ -62,4 +62,33 @@ describe('gateway HTTP error mapping', () => {
     await acts.initializeAuthorization({ gateway: 'flutterwave', connectionId: 'flutterwave-test', subscriptionId: 's2x', customer, amount: { amount: 5000, currency: 'XOF' }, reference: 's2x-auth1', isFirstInvoice: true });
     expect(bodies).toEqual([expect.objectContaining({ amount: 1500.5, currency: 'NGN', tx_ref: 's1x-auth1' }), expect.objectContaining({ amount: 5000, currency: 'XOF', tx_ref: 's2x-auth1' })]);
   });
+
+  describe('a charge whose outcome is unknown never surfaces as GatewayRejected (the workflow reads that as "nothing charged")', () => {
+    const charge = {
+      gateway: 'paystack' as const, connectionId: 'paystack-test', subscriptionId: 'sub-1', customer: { id: 'c', email: 'a@b.co', firstName: 'A', lastName: 'B' },
+      amount: { amount: 5000, currency: 'NGN' as const }, reference: 'sub-1-c1-a1', card: { token: 'AUTH_1', reusable: true }, description: 'x',
+    };
+
+    it('an unreadable 200 answer to charge_authorization is a plain, retryable Error', async () => {
+      const f = fakeFetch(() => Promise.resolve(new Response('{"status":true,"message":"Charge attempted","data":{"weird":1}}', { status: 200 })));
+      const err = await errorOf(createGatewayActivities({ connections: testConnections(), fetch: f.fn }).chargeCard(charge));
+      expect(err).toBeInstanceOf(Error);
+      expect(err).not.toBeInstanceOf(ApplicationFailure);
+    });
+
+    it('a duplicate reference whose verify is refused is a plain Error, not a decline', async () => {
+      let n = 0;
+      const f = fakeFetch(() =>
+        Promise.resolve(
+          n++ === 0
+            ? new Response('{"status":false,"message":"Duplicate Transaction Reference"}', { status: 400 })
+            : new Response('{"status":false,"message":"Something odd"}', { status: 400 }),
+        ),
+      );
+      const err = await errorOf(createGatewayActivities({ connections: testConnections(), fetch: f.fn }).chargeCard(charge));
+      expect(err).not.toBeInstanceOf(ApplicationFailure);
+      expect((err as Error).message).toMatch(/outcome unknown/);
+      expect(f.calls.map((c) => new URL(c.url).pathname)).toEqual(['/transaction/charge_authorization', '/transaction/verify/sub-1-c1-a1']);
+    });
+  });
 });
