@@ -36,7 +36,8 @@ export async function requestJson(
       method: init.method,
       headers: { accept: 'application/json', ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      signal: AbortSignal.timeout(init.timeoutMs ?? 30_000),
+      // 15 s per request keeps the longest activity (Razorpay: up to 4 calls) inside a 1-minute startToClose.
+      signal: AbortSignal.timeout(init.timeoutMs ?? 15_000),
     });
   } catch (err) {
     throw new Error(`${gatewayLabel} ${init.method} ${path}: network error: ${(err as Error).message}`);
