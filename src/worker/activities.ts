@@ -1,6 +1,7 @@
-import type { Config } from '../config';
+import { createGatewayActivities } from '../activities/gateway';
+import type { GatewayConnections } from '../gateways/connections';
 
-/** Wires the real activity implementations over their clients. Grows as gateway and notification activities land. */
-export function createWorkerActivities(_config: Config): Record<string, (...args: never[]) => Promise<unknown>> {
-  return {};
+/** Wires the real activity implementations over their clients. */
+export function createWorkerActivities(deps: { connections: GatewayConnections }): ReturnType<typeof createGatewayActivities> {
+  return { ...createGatewayActivities({ connections: deps.connections }) };
 }
