@@ -20,6 +20,10 @@ export function canTransition(from: SubscriptionStatus, to: SubscriptionStatus):
   return TRANSITIONS[from].includes(to);
 }
 
+/**
+ * A plain Error on purpose: thrown in workflow code it fails the workflow task, which Temporal retries, so a bug
+ * parks the subscription (visible in the UI) until a fixed worker is deployed, instead of closing it.
+ */
 export class IllegalTransitionError extends Error {
   override readonly name = 'IllegalTransitionError';
   constructor(
