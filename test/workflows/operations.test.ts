@@ -13,6 +13,7 @@ import {
   UPDATE_REFUSED,
 } from '../../src/shared/messages';
 import type { Plan } from '../../src/shared/schemas';
+import { CustomerIdAttr, GatewayAttr, NextChargeAtAttr, PlanIdAttr, SubscriptionStatusAttr } from '../../src/shared/search-attributes';
 import { FakeActivities } from './support/fake-activities';
 import { DAY, HOUR, iso, MINUTE, recordHistory, startActive, subscriptionInput, useHarness, withWorker } from './support/harness';
 
@@ -31,6 +32,29 @@ async function refused(p: Promise<unknown>): Promise<string> {
 }
 
 describe('merchant operations', () => {
+  it('publishes status, plan and next charge as search attributes, and the state as current details', async () => {
+    const fake = new FakeActivities();
+    const input = subscriptionInput({ gateway: 'paystack', plan: monthly });
+    await withWorker(h, fake, async (taskQueue) => {
+      const { handle, view } = await startActive(h, fake, taskQueue, input);
+      const active = (await handle.describe()).typedSearchAttributes;
+      expect(active.get(SubscriptionStatusAttr)).toBe('active');
+      expect(active.get(GatewayAttr)).toBe('paystack');
+      expect(active.get(CustomerIdAttr)).toBe(input.customer.id);
+      expect(active.get(PlanIdAttr)).toBe('m');
+      expect(active.get(NextChargeAtAttr)?.toISOString()).toBe(view.nextChargeAt);
+      const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+      expect(metadata.currentDetails).toContain('**active**');
+      expect(metadata.currentDetails).toContain(`| Next charge | ${view.nextChargeAt} |`);
+      await handle.executeUpdate(pauseUpdate);
+      const paused = (await handle.describe()).typedSearchAttributes;
+      expect(paused.get(SubscriptionStatusAttr)).toBe('paused');
+      expect(paused.get(NextChargeAtAttr)).toBeUndefined();
+      await handle.executeUpdate(cancelUpdate, { args: [{ at: 'now' }] });
+      await handle.result();
+    });
+  });
+
   it('cancel now ends the subscription at once; nothing is charged afterwards', async () => {
     const fake = new FakeActivities();
     const input = subscriptionInput({ gateway: 'flutterwave', plan: monthly });

@@ -22,7 +22,11 @@ export interface Harness {
   bundle: WorkflowBundleWithSourceMap;
 }
 
-/** One time-skipping server and one workflow bundle per test file. */
+/**
+ * One time-skipping server and one workflow bundle per test file. Its clock is shared by the file's tests and
+ * jumps ahead (about ten years, to a leftover server-side timeout) while `result()` waits, so tests only ever
+ * compare times relative to `env.currentTimeMs()` or to the workflow's own timestamps.
+ */
 export function useHarness(): Harness {
   // The project-level testTimeout in jest.config.js is not applied under `projects`; set it for this file.
   jest.setTimeout(60_000);
