@@ -3,27 +3,47 @@ import { formatDuration } from '../shared/calendar';
 import { refundReference } from '../shared/ids';
 import { formatMoney } from '../shared/money';
 import { gateway } from './activity-proxies';
-import { attemptCharge } from './charging';
+import { attemptCharge, refusedOutright } from './charging';
 import type { SubscriptionState } from './subscription-state';
 import { waitUntil } from './waits';
 
-async function openCheckout(sub: SubscriptionState): Promise<void> {
+const CHECKOUT_BACKOFF = { firstMs: 60_000, maxMs: 30 * 60_000 };
+
+/**
+ * Opens the checkout. A gateway outage must not lose the subscription, so transient failures back off with a
+ * durable timer until the authorization window closes; a request the gateway refuses outright (bad connection or
+ * currency) can never succeed, so the subscription expires at once with that reason.
+ */
+async function openCheckout(sub: SubscriptionState, expiresAt: number, failures: number): Promise<number> {
   const { input, authorization: a } = sub.s;
-  const result = await gateway.initializeAuthorization.executeWithOptions(
-    { summary: `open checkout: authorize ${formatMoney(a.amount)}${a.isFirstInvoice ? ' (first invoice)' : ' (refunded)'}` },
-    [
-      {
-        gateway: input.gateway,
-        connectionId: input.gatewayConnectionId,
-        subscriptionId: input.subscriptionId,
-        customer: input.customer,
-        amount: a.amount,
-        reference: a.reference,
-        isFirstInvoice: a.isFirstInvoice,
-      },
-    ],
-  );
-  sub.setCheckout(result.checkoutUrl);
+  try {
+    const result = await gateway.initializeAuthorization.executeWithOptions(
+      { summary: `open checkout: authorize ${formatMoney(a.amount)}${a.isFirstInvoice ? ' (first invoice)' : ' (refunded)'}` },
+      [
+        {
+          gateway: input.gateway,
+          connectionId: input.gatewayConnectionId,
+          subscriptionId: input.subscriptionId,
+          customer: input.customer,
+          amount: a.amount,
+          reference: a.reference,
+          isFirstInvoice: a.isFirstInvoice,
+        },
+      ],
+    );
+    sub.setCheckout(result.checkoutUrl);
+    return 0;
+  } catch (err) {
+    const refused = refusedOutright(err);
+    if (refused) {
+      sub.expireAuthorization(refused);
+      return failures + 1;
+    }
+    const backoff = Math.min(CHECKOUT_BACKOFF.firstMs * 2 ** failures, CHECKOUT_BACKOFF.maxMs);
+    log.warn('checkout could not be opened; retrying', { error: String(err), backoffMs: backoff });
+    await waitUntil(sub, Math.min(sub.now() + backoff, expiresAt), `open checkout again in ${formatDuration(backoff)}`);
+    return failures + 1;
+  }
 }
 
 /** Refunds the minimum authorization charge exactly once, under its deterministic reference. */
@@ -72,9 +92,13 @@ async function startBilling(sub: SubscriptionState): Promise<void> {
 /** One step of `incomplete`: open the checkout, wait for the authorization webhook or the window to close. */
 export async function stepIncomplete(sub: SubscriptionState): Promise<void> {
   const a = sub.s.authorization;
-  if (a.status === 'authorized') return startBilling(sub);
-  if (a.checkoutUrl === null) return openCheckout(sub);
   const expiresAt = Date.parse(a.expiresAt);
+  if (a.status === 'authorized') return startBilling(sub);
+  if (sub.now() >= expiresAt) return sub.expireAuthorization();
+  if (a.checkoutUrl === null) {
+    sub.checkoutFailures = await openCheckout(sub, expiresAt, sub.checkoutFailures);
+    return;
+  }
   const left = expiresAt - sub.now();
   if (await waitUntil(sub, expiresAt, `await card authorization, expires in ${formatDuration(left)}`)) sub.expireAuthorization();
 }

@@ -19,7 +19,7 @@ const VERIFY_BACKOFF = { firstMs: 5 * MINUTE, maxMs: 6 * 60 * MINUTE };
 const MAX_RESENDS = 2;
 
 /** Failures that prove nothing was charged: the gateway refused the request outright. */
-function refusedOutright(err: unknown): string | null {
+export function refusedOutright(err: unknown): string | null {
   if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
     const type = err.cause.type;
     if (type === GatewayErrors.Rejected || type === GatewayErrors.UnknownConnection) return `${type}: ${err.cause.message}`;

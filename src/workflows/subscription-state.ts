@@ -28,6 +28,8 @@ export class SubscriptionState {
   /** Attempts finished in this run; retry-now waits for it to move. */
   attemptsFinished = 0;
   cyclesThisRun = 0;
+  /** Failed attempts to open the checkout (the authorization phase never spans a continue-as-new). */
+  checkoutFailures = 0;
   onChange: () => void = () => undefined;
 
   constructor(
@@ -134,9 +136,9 @@ export class SubscriptionState {
     this.recordCharge(record);
   }
 
-  expireAuthorization(): void {
+  expireAuthorization(reason?: string): void {
     this.s.authorization.status = 'expired';
-    this.transition('incomplete_expired', 'subscription.incomplete_expired', { reference: this.s.authorization.reference });
+    this.transition('incomplete_expired', 'subscription.incomplete_expired', { reference: this.s.authorization.reference, ...(reason ? { reason } : {}) });
   }
 
   /**

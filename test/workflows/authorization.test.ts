@@ -140,4 +140,34 @@ describe('card authorization', () => {
     expect(fake.charges()[0]!.scheduledAt - trialEnd).toBeLessThan(60_000);
     expect(view.status).toBe('completed');
   });
+
+  it('a gateway outage while opening the checkout backs off and retries; an outright refusal expires at once', async () => {
+    const flaky = new FakeActivities();
+    flaky.onInitialize = (_input, n) => {
+      if (n < 2) throw ApplicationFailure.nonRetryable('503 from gateway', 'GatewayUnavailable');
+    };
+    const input = subscriptionInput({ gateway: 'paystack' });
+    const view = await withWorker(h, flaky, async (taskQueue) => {
+      const handle = await start(h, taskQueue, input);
+      // Skip past the 1- and 2-minute backoffs (timers in the workflow, so the server skips them).
+      await h.env.sleep(10 * 60_000);
+      expect(flaky.callsOf('initializeAuthorization')).toHaveLength(3);
+      await handle.signal(gatewayEventSignal, authorizationPaid(input, { amount: 5000, currency: 'NGN' }));
+      await flaky.waitForEvent('invoice.paid');
+      await handle.executeUpdate(cancelUpdate, { args: [{ at: 'now' }] });
+      return handle.result();
+    });
+    const opened = flaky.callsOf('initializeAuthorization').map((c) => c.scheduledAt);
+    expect(opened[1]! - opened[0]!).toBeGreaterThanOrEqual(60_000);
+    expect(opened[2]! - opened[1]!).toBeGreaterThanOrEqual(120_000);
+    expect(view.authorization.status).toBe('authorized');
+
+    const refused = new FakeActivities();
+    refused.onInitialize = () => {
+      throw ApplicationFailure.nonRetryable('connection does not bill in NGN', 'GatewayRejected');
+    };
+    const expired = await withWorker(h, refused, async (taskQueue) => (await start(h, taskQueue, subscriptionInput({ gateway: 'paystack' }))).result());
+    expect(expired.status).toBe('incomplete_expired');
+    expect(refused.events()).toEqual([expect.objectContaining({ type: 'subscription.incomplete_expired', data: expect.objectContaining({ reason: expect.stringMatching(/does not bill in NGN/) }) })]);
+  });
 });

@@ -48,6 +48,8 @@ export class FakeActivities {
   verify: (input: VerifyChargeInput) => ChargeOutcome | Promise<ChargeOutcome> = (input) => this.lastCharge.get(input.reference) ?? { status: 'not_found', reference: input.reference };
   refund: (input: RefundInput) => RefundOutcome | Promise<RefundOutcome> = (input) => ({ status: 'processed', reference: input.reference, gatewayRefundId: `rf-${input.reference}`, amount: input.amount });
   onNotify: (event: MerchantEvent) => void | Promise<void> = () => undefined;
+  /** Runs before the checkout is returned; throw to simulate a gateway outage or refusal. */
+  onInitialize: (input: InitializeAuthorizationInput, callIndex: number) => void = () => undefined;
   private readonly lastCharge = new Map<string, ChargeOutcome>();
   private readonly waiters: { ready: () => boolean; resolve: () => void }[] = [];
 
@@ -102,6 +104,7 @@ export class FakeActivities {
     return {
       initializeAuthorization: (input) => {
         this.record('initializeAuthorization', input);
+        this.onInitialize(input, this.callsOf('initializeAuthorization').length - 1);
         this.wake();
         return Promise.resolve({ checkoutUrl: `https://checkout.example/${input.reference}`, reference: input.reference });
       },
