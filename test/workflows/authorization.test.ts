@@ -155,7 +155,9 @@ describe('card authorization', () => {
       await handle.signal(gatewayEventSignal, authorizationPaid(input, { amount: 5000, currency: 'NGN' }));
       await flaky.waitForEvent('invoice.paid');
       await handle.executeUpdate(cancelUpdate, { args: [{ at: 'now' }] });
-      return handle.result();
+      const result = await handle.result();
+      await recordHistory(h, 'paystack-checkout-outage-retried', handle);
+      return result;
     });
     const opened = flaky.callsOf('initializeAuthorization').map((c) => c.scheduledAt);
     expect(opened[1]! - opened[0]!).toBeGreaterThanOrEqual(60_000);
