@@ -45,7 +45,7 @@ describe('POST /v1/subscriptions on the Temporal dev server', () => {
       status: 'incomplete',
       authorization: { status: 'pending', checkoutUrl: 'https://checkout.test/pay/sub-create-1-auth1', amount: { amount: 5000, currency: 'NGN' } },
     });
-    expect(Date.parse(res.body.authorization.expiresAt)).toBeGreaterThan(Date.now());
+    expect(Date.parse(String(res.body.authorization.expiresAt))).toBeGreaterThan(Date.now());
     await api.get('/v1/subscriptions/sub-create-1').expect(200);
   });
 
@@ -97,7 +97,7 @@ describe('POST /v1/subscriptions on the Temporal dev server', () => {
 
   it('rejects unknown fields, bad JSON, other media types, oversized bodies and a missing key as problem+json', async () => {
     const unknown = await api.post('/v1/subscriptions', { ...createBody(), plan: { ...(createBody().plan as object), color: 'red' }, extra: 1 }).expect(422);
-    expect(unknown.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['extra', 'plan.color']);
+    expect((unknown.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(['extra', 'plan.color']);
 
     const bad = await api.post('/v1/subscriptions').set('content-type', 'application/json').send('{"customer":').expect(400);
     expect(bad.body).toMatchObject({ status: 400, title: 'Malformed JSON' });
