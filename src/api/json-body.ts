@@ -9,8 +9,9 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
  */
 export function jsonBody(limit: string): RequestHandler[] {
   const requireJson: RequestHandler = (req, _res, next) => {
-    // req.is() is null when the request has no body, false when it has one of another type.
-    if (req.is(JSON_TYPES) === false) {
+    // req.is() is null when the request has no body, false when it has one of another type. An empty body
+    // (Content-Length: 0, as many clients send on a bare POST) is no body, whatever its content type.
+    if (req.get('content-length') !== '0' && req.is(JSON_TYPES) === false) {
       return next(new Problem(415, 'Unsupported media type', `Send the body as application/json (got ${req.get('content-type') ?? 'no content type'}).`));
     }
     next();

@@ -20,7 +20,7 @@ export const ListSubscriptionsQuerySchema = z
     pageToken: z
       .string()
       .max(4096)
-      .regex(/^[A-Za-z0-9_-]+$/, 'must be a nextPageToken from a previous page')
+      .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'must be a nextPageToken from a previous page')
       .optional(),
     pageSize: z.coerce.number().int().min(1).max(100).default(20),
   })

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { subscriptionIdFromWorkflowId } from '../shared/ids';
 import { CustomerIdAttr, GatewayAttr, GatewayConnectionIdAttr, NextChargeAtAttr, PlanIdAttr, SubscriptionStatusAttr } from '../shared/search-attributes';
+import { decodePageToken, encodePageToken } from './page-token';
 import { subscriptionsQuery, type SubscriptionFilters } from './visibility-query';
 
 /** One row of the list: what visibility knows without asking each workflow (cheap, possibly a moment stale). */
@@ -29,26 +30,16 @@ export class InvalidPageTokenError extends Error {
 
 const toIso = (value: unknown): string | null => (value instanceof Date ? value.toISOString() : null);
 
-/** One page of subscriptions from Temporal visibility, newest first. The page token is Temporal's own, base64url-encoded. */
+/** One page of subscriptions from Temporal visibility, newest first, paged with Temporal's own token (see page-token.ts). */
 export async function listSubscriptions(
   client: Client,
   filters: SubscriptionFilters,
   page: { pageSize: number; pageToken?: string },
 ): Promise<SubscriptionPage> {
   const query = subscriptionsQuery('subscriptionWorkflow', filters);
-  let response;
-  try {
-    response = await client.workflowService.listWorkflowExecutions({
-      namespace: client.options.namespace,
-      query,
-      pageSize: page.pageSize,
-      nextPageToken: page.pageToken ? Buffer.from(page.pageToken, 'base64url') : undefined,
-    });
-  } catch (err) {
-    // gRPC INVALID_ARGUMENT (3): with a validated query, only the token can be at fault.
-    if (page.pageToken && (err as { code?: number }).code === 3) throw new InvalidPageTokenError('pageToken is not valid for this query');
-    throw err;
-  }
+  const nextPageToken = page.pageToken ? decodePageToken(query, page.pageToken) : undefined;
+  if (page.pageToken && !nextPageToken) throw new InvalidPageTokenError('pageToken is not a nextPageToken issued for these filters');
+  const response = await client.workflowService.listWorkflowExecutions({ namespace: client.options.namespace, query, pageSize: page.pageSize, nextPageToken });
   const data = (response.executions ?? []).map((execution): SubscriptionSummary => {
     const attrs = decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields);
     const workflowId = execution.execution?.workflowId ?? '';
@@ -65,5 +56,5 @@ export async function listSubscriptions(
     };
   });
   const token = response.nextPageToken;
-  return { data, nextPageToken: token && token.length > 0 ? Buffer.from(token).toString('base64url') : null };
+  return { data, nextPageToken: token && token.length > 0 ? encodePageToken(query, token) : null };
 }

@@ -25,5 +25,6 @@ export function subscriptionsQuery(workflowType: string, filters: SubscriptionFi
     const value = filters[key];
     if (value !== undefined) clauses.push(`${ATTRIBUTES[key]} = ${quoteVisibilityValue(value)}`);
   }
-  return `${clauses.join(' AND ')} ORDER BY StartTime DESC`;
+  // No ORDER BY: SQL-backed visibility (the dev server, PostgreSQL, MySQL) refuses it; it lists newest first anyway.
+  return clauses.join(' AND ');
 }

@@ -9,6 +9,9 @@ import { createDevServerEnv, uniqueTaskQueue } from '../helpers/environments';
 import { bundleFixtureWorkflows, fakeCheckout } from '../helpers/fixture-workers';
 
 /** Runs against the test-only stand-in workflow (test/fixtures/workflows), which opens a checkout like the real one. */
+// Server start and bundling take longer than jest's default 5 s (jest.config.js's per-project testTimeout is not applied).
+jest.setTimeout(60_000);
+
 describe('POST /v1/subscriptions on the Temporal dev server', () => {
   let env: TestWorkflowEnvironment;
   let worker: Worker;
@@ -24,7 +27,7 @@ describe('POST /v1/subscriptions on the Temporal dev server', () => {
     running = worker.run();
     app = testApp(env.client, taskQueue);
     api = client(app);
-  });
+  }, 120_000);
   afterAll(async () => {
     worker?.shutdown();
     await running;
