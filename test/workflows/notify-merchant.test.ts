@@ -1,7 +1,7 @@
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createNotifyActivities } from '../../src/activities/notify';
-import { merchantEventId, type MerchantEvent } from '../../src/shared/merchant-events';
+import { merchantEventId, type MerchantDelivery, type MerchantEvent } from '../../src/shared/merchant-events';
 import { createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/environments';
 import { bundleFixtureWorkflows } from '../helpers/fixture-workers';
 import { startMerchantReceiver } from '../helpers/merchant-receiver';
@@ -34,10 +34,10 @@ describe('notifyMerchant through Temporal (time-skipping server)', () => {
     await env?.teardown();
   });
 
-  async function deliver(endpoint: { url: string; secret: string } | undefined, events: MerchantEvent[]) {
+  async function deliver(endpoint: { url: string; secret: string } | undefined, events: MerchantEvent[]): Promise<MerchantDelivery[]> {
     const taskQueue = uniqueTaskQueue('notify');
     const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: createNotifyActivities({ endpoint }) });
-    return worker.runUntil(env.client.workflow.execute('deliverEvents', { taskQueue, workflowId: `notify-${taskQueue}`, args: [events] }));
+    return worker.runUntil(env.client.workflow.execute<(e: MerchantEvent[]) => Promise<MerchantDelivery[]>>('deliverEvents', { taskQueue, workflowId: `notify-${taskQueue}`, args: [events] }));
   }
 
   it('signs each event; a receiver failing twice still gets every event once per id, in sequence order', async () => {
