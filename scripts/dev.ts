@@ -13,6 +13,11 @@ const temporalPort = Number(config.TEMPORAL_ADDRESS.split(':').pop());
 const uiPort = Number(new URL(config.TEMPORAL_UI_URL).port || 8233);
 const dataDir = resolve(root, '.data');
 const tsx = resolve(root, 'node_modules/.bin/tsx');
+// The embedded default talks to the local gateway sandbox unless the user configured real connections.
+if (!process.env.GATEWAY_CONNECTIONS && !process.env.GATEWAY_CONNECTIONS_FILE) {
+  process.env.GATEWAY_CONNECTIONS_FILE = resolve(root, 'sandbox/connections.json');
+}
+const sandboxPort = Number(process.env.SANDBOX_PORT ?? 4010);
 const children: { name: string; proc: ChildProcess }[] = [];
 
 function start(name: string, cmd: string, args: string[]): ChildProcess {
@@ -84,6 +89,7 @@ async function main(): Promise<void> {
     ...Object.entries(SEARCH_ATTRIBUTE_CLI_TYPES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ]);
   await waitForTemporal(30_000);
+  start('sandbox', tsx, ['sandbox/main.ts']);
   start('worker', tsx, ['src/worker/main.ts']);
   start('api', tsx, ['src/api/main.ts']);
   console.log(
@@ -93,6 +99,7 @@ async function main(): Promise<void> {
       `  API           http://${config.API_HOST}:${config.API_PORT}   (GET /readyz, POST /v1/subscriptions)`,
       `  Temporal UI   ${config.TEMPORAL_UI_URL}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`,
       `  Temporal gRPC ${config.TEMPORAL_ADDRESS}   (data in .data/temporal.sqlite)`,
+      `  Gateway sandbox http://127.0.0.1:${sandboxPort}   (hosted checkout, test cards: sandbox/README.md)`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),

@@ -1,9 +1,13 @@
-import type { Config } from '../config';
-import { createNotifyActivities } from '../activities/notify';
+import { createGatewayActivities } from '../activities/gateway';
+import { createNotifyActivities, type MerchantEndpoint } from '../activities/notify';
+import type { SubscriptionActivities } from '../activities/types';
+import type { GatewayConnections } from '../gateways/connections';
 
-/** Wires the real activity implementations over their clients. Gateway activities join here at integration. */
-export function createWorkerActivities(config: Config): Record<string, (...args: never[]) => Promise<unknown>> {
-  const endpoint =
-    config.MERCHANT_WEBHOOK_URL && config.MERCHANT_WEBHOOK_SECRET ? { url: config.MERCHANT_WEBHOOK_URL, secret: config.MERCHANT_WEBHOOK_SECRET } : undefined;
-  return { ...createNotifyActivities({ endpoint }) };
+/** Wires the real activity implementations over their clients: every activity the subscription workflow calls. */
+export function createWorkerActivities(deps: { connections: GatewayConnections; merchantEndpoint?: MerchantEndpoint }): SubscriptionActivities {
+  return {
+    ...createGatewayActivities({ connections: deps.connections }),
+    // No endpoint: events are recorded in history and skipped (logged), never failed.
+    ...createNotifyActivities({ endpoint: deps.merchantEndpoint }),
+  };
 }

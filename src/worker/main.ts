@@ -1,10 +1,12 @@
 import { NativeConnection, Runtime, DefaultLogger, Worker, type WorkerOptions } from '@temporalio/worker';
 import { loadConfig } from '../config';
+import { loadConnections } from '../gateways/connections';
 import { createWorkerActivities } from './activities';
 
 /** Worker process: runs subscription workflows and their activities until SIGINT/SIGTERM, then drains. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  const connections = loadConnections();
   Runtime.install({
     logger: new DefaultLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'INFO'),
     // The Runtime turns these signals into a graceful worker shutdown: no new tasks, in-flight activities get shutdownGraceTime.
@@ -23,7 +25,13 @@ async function main(): Promise<void> {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       ...workflows,
-      activities: createWorkerActivities(config),
+      activities: createWorkerActivities({
+        connections,
+        merchantEndpoint:
+          config.MERCHANT_WEBHOOK_URL && config.MERCHANT_WEBHOOK_SECRET
+            ? { url: config.MERCHANT_WEBHOOK_URL, secret: config.MERCHANT_WEBHOOK_SECRET }
+            : undefined,
+      }),
       shutdownGraceTime: config.SHUTDOWN_GRACE_MS,
     });
     console.log(`worker polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);

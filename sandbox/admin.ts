@@ -1,0 +1,24 @@
+import express, { Router } from 'express';
+import { OUTCOMES, TEST_CARDS, type Outcome } from './cards';
+import type { SandboxContext } from './context';
+
+/** Test controls under /__sandbox: not part of any gateway's API. */
+export function createAdminRouter(ctx: SandboxContext): Router {
+  const router = Router();
+  router.use('/__sandbox', express.json({ limit: '16kb' }));
+
+  /** Queue the outcome of the next charge on a stored card (authorization_code, Flutterwave token or Razorpay token_id). */
+  router.post('/__sandbox/cards/:token/next-outcome', (req, res) => {
+    const token = String(req.params.token);
+    const outcome = (req.body as { outcome?: unknown }).outcome;
+    if (!ctx.state.cards.has(token)) return void res.status(404).json({ error: `no stored card ${token}` });
+    if (!OUTCOMES.includes(outcome as Outcome)) return void res.status(400).json({ error: `outcome must be one of ${OUTCOMES.join(', ')}` });
+    ctx.state.forceNext(token, outcome as Outcome);
+    res.status(204).end();
+  });
+
+  router.get('/__sandbox/webhooks', (_req, res) => void res.json({ deliveries: ctx.sender.deliveries }));
+  router.get('/__sandbox/cards', (_req, res) => void res.json({ testCards: TEST_CARDS }));
+  router.get('/__sandbox/health', (_req, res) => void res.json({ ok: true }));
+  return router;
+}

@@ -1,0 +1,94 @@
+import type { Server } from 'node:http';
+import express, { type Express } from 'express';
+import type { GatewayConnection, GatewayConnections } from '../src/gateways/connections';
+import { createAdminRouter } from './admin';
+import { createCheckoutRouter } from './checkout';
+import type { SandboxContext } from './context';
+import { createFlutterwaveFake } from './flutterwave';
+import { createPaystackFake } from './paystack';
+import { createRazorpayFake } from './razorpay';
+import { idMaker, seededRandom } from './rng';
+import { SandboxState } from './state';
+import { WebhookSender } from './webhook-sender';
+
+export interface SandboxOptions {
+  connections: GatewayConnections;
+  /** Chargeloop's base URL; webhooks go to `${chargeloopUrl}/webhooks/<gateway>/<connectionId>`. Unset: no webhooks. */
+  chargeloopUrl?: string;
+  /** Overrides the per-connection webhook URL (tests). */
+  webhookUrlFor?: (connection: GatewayConnection) => string | undefined;
+  /** Base URL for checkout links; defaults to the Host the API call came in on. */
+  publicUrl?: string;
+  /** Multiplies webhook retry delays and asynchronous steps (refund processing). Default 1/600: an hour is 6 s. */
+  timeScale?: number;
+  /** Chance a delivered webhook is delivered again. Default 0.02. */
+  duplicateProbability?: number;
+  seed?: number;
+}
+
+export interface Sandbox {
+  app: Express;
+  state: SandboxState;
+  sender: WebhookSender;
+  /** Listen (port 0 picks a free one); resolves with the base URL. */
+  listen(port: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The local stand-in for Paystack, Flutterwave and Razorpay. A separate process: never imported by src/. */
+export function createSandbox(options: SandboxOptions): Sandbox {
+  const random = seededRandom(options.seed ?? 42);
+  const timeScale = options.timeScale ?? 1 / 600;
+  const timers = new Set<NodeJS.Timeout>();
+  const state = new SandboxState();
+  const sender = new WebhookSender({
+    webhookUrlFor: options.webhookUrlFor ?? ((c) => (options.chargeloopUrl ? `${options.chargeloopUrl.replace(/\/+$/, '')}/webhooks/${c.gateway}/${c.id}` : undefined)),
+    timeScale,
+    duplicateProbability: options.duplicateProbability ?? 0.02,
+    random,
+  });
+  const ctx: SandboxContext = {
+    connections: options.connections,
+    state,
+    sender,
+    id: idMaker(random),
+    publicUrl: (req) => options.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`,
+    later: (ms, fn) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        fn();
+      }, Math.round(ms * timeScale));
+      timers.add(t);
+    },
+    now: () => new Date(),
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/paystack', createPaystackFake(ctx));
+  app.use('/flutterwave/v3', createFlutterwaveFake(ctx));
+  app.use('/razorpay/v1', createRazorpayFake(ctx));
+  app.use(createCheckoutRouter(state));
+  app.use(createAdminRouter(ctx));
+
+  let server: Server | undefined;
+  return {
+    app,
+    state,
+    sender,
+    listen: (port, host = '127.0.0.1') =>
+      new Promise((resolve, reject) => {
+        const s = app.listen(port, host, (err?: Error) => {
+          if (err) return reject(err);
+          const address = s.address();
+          resolve(`http://${host}:${typeof address === 'object' && address ? address.port : port}`);
+        });
+        server = s;
+      }),
+    close: async () => {
+      for (const t of timers) clearTimeout(t);
+      await sender.stop();
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import type { Client } from '@temporalio/client';
+import type { Router } from 'express';
+import type { CheckConnection } from '../gateways/connection-status';
+import type { GatewayConnections } from '../gateways/connections';
+import { validatePlanForConnection, validateSubscriptionForConnection, type RuleViolation } from '../gateways/rules';
+import type { Gateway } from '../shared/gateway-policy';
+import { subscriptionWorkflowId } from '../shared/ids';
+import { gatewayEventSignal } from '../shared/messages';
+import type { CreateSubscriptionBody, Plan } from '../shared/schemas';
+import { createGatewaysRouter } from './routes/gateways';
+import type { RouteLogger } from './routes/route-logger';
+import { createWebhooksRouter } from './routes/webhooks';
+
+export interface GatewayApiDeps {
+  gatewayOf: (connectionId: string) => Gateway | undefined;
+  validateForGateway: (body: CreateSubscriptionBody) => RuleViolation[];
+  validatePlanChange: (connectionId: string, plan: Plan) => RuleViolation[];
+  webhooksRouter: Router;
+  gatewaysRouter: Router;
+}
+
+/**
+ * Everything the API needs from the gateway edge, over one set of connections. Webhooks signal the subscription's
+ * current run; a closed or unknown workflow rejects with WorkflowNotFoundError, which the route logs and acknowledges.
+ */
+export function createGatewayApiDeps(deps: {
+  connections: GatewayConnections;
+  temporal: Pick<Client, 'workflow'>;
+  publicBaseUrl: string;
+  logger?: RouteLogger;
+  checkConnection?: CheckConnection;
+}): GatewayApiDeps {
+  const { connections } = deps;
+  return {
+    gatewayOf: (id) => connections.get(id)?.gateway,
+    validateForGateway: (body) => {
+      const connection = connections.get(body.gatewayConnectionId);
+      return connection ? validateSubscriptionForConnection(body, connection) : [];
+    },
+    validatePlanChange: (connectionId, plan) => {
+      const connection = connections.get(connectionId);
+      return connection ? validatePlanForConnection(plan, connection, '') : [];
+    },
+    webhooksRouter: createWebhooksRouter({
+      connections,
+      logger: deps.logger,
+      signalSubscription: (subscriptionId, event) => deps.temporal.workflow.getHandle(subscriptionWorkflowId(subscriptionId)).signal(gatewayEventSignal, event),
+    }),
+    gatewaysRouter: createGatewaysRouter({ connections, publicBaseUrl: deps.publicBaseUrl, checkConnection: deps.checkConnection }),
+  };
+}

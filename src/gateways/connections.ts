@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { GATEWAY_POLICIES, type Gateway } from '../shared/gateway-policy';
+import { CurrencySchema, type Currency } from '../shared/money';
+import { ConnectionIdSchema } from '../shared/schemas';
+
+const secret = z.string().min(1, 'is required');
+const common = {
+  mode: z.enum(['test', 'live']),
+  /** Points the client at another host (the local sandbox); defaults to the gateway's production API. */
+  baseUrl: z.url().optional(),
+  /** Where the hosted checkout sends the customer back (Paystack callback_url, Flutterwave redirect_url). */
+  callbackUrl: z.url().optional(),
+  /** Narrows the gateway's currencies for this account; defaults to all the policy allows. */
+  allowedCurrencies: z.array(CurrencySchema).min(1).optional(),
+};
+const flags = (gateway: Gateway, extra: z.ZodRawShape = {}) =>
+  z.object({ refundsEnabled: z.boolean().default(GATEWAY_POLICIES[gateway].refundsEnabledByDefault), ...extra }).strict().prefault({});
+
+const PaystackConnectionSchema = z
+  .object({
+    gateway: z.literal('paystack'),
+    ...common,
+    keys: z.object({ secretKey: secret, subaccountCode: z.string().min(1).optional() }).strict(),
+    flags: flags('paystack', { internationalPayments: z.boolean().default(false) }),
+  })
+  .strict();
+const FlutterwaveConnectionSchema = z
+  .object({
+    gateway: z.literal('flutterwave'),
+    ...common,
+    keys: z.object({ publicKey: secret, secretKey: secret, encryptionKey: secret, webhookSecretHash: secret }).strict(),
+    flags: flags('flutterwave'),
+  })
+  .strict();
+const RazorpayConnectionSchema = z
+  .object({
+    gateway: z.literal('razorpay'),
+    ...common,
+    keys: z
+      .object({ keyId: secret, keySecret: secret, webhookSecret: secret, previousWebhookSecret: z.string().min(1).optional() })
+      .strict(),
+    flags: flags('razorpay'),
+  })
+  .strict();
+
+const ConnectionSchema = z.discriminatedUnion('gateway', [PaystackConnectionSchema, FlutterwaveConnectionSchema, RazorpayConnectionSchema]);
+const ConnectionsFileSchema = z.record(ConnectionIdSchema, ConnectionSchema);
+
+type ParsedConnection = z.infer<typeof ConnectionSchema>;
+/** One configured gateway account. Holds secrets: never log it or return it; use `publicConnectionView`. */
+export type GatewayConnection = ParsedConnection & { id: string; flags: { refundsEnabled: boolean; internationalPayments?: boolean } };
+export type PaystackConnection = Extract<GatewayConnection, { gateway: 'paystack' }>;
+export type FlutterwaveConnection = Extract<GatewayConnection, { gateway: 'flutterwave' }>;
+export type RazorpayConnection = Extract<GatewayConnection, { gateway: 'razorpay' }>;
+export type GatewayConnections = ReadonlyMap<string, GatewayConnection>;
+
+export const DEFAULT_BASE_URLS: Readonly<Record<Gateway, string>> = {
+  paystack: 'https://api.paystack.co',
+  flutterwave: 'https://api.flutterwave.com/v3',
+  razorpay: 'https://api.razorpay.com/v1',
+};
+
+export class ConnectionConfigError extends Error {
+  override readonly name = 'ConnectionConfigError';
+}
+
+/** Parse a connections object. Error lines name the field (`paystack-live.keys.secretKey: is required`), never a value. */
+export function parseConnections(raw: unknown): GatewayConnections {
+  const parsed = ConnectionsFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
+    throw new ConnectionConfigError(`invalid gateway connections:\n${lines.join('\n')}`);
+  }
+  const entries = Object.entries(parsed.data).map(([id, c]): [string, GatewayConnection] => [id, Object.freeze({ ...c, id })]);
+  return new Map(entries);
+}
+
+/**
+ * Load connections from env `GATEWAY_CONNECTIONS` (inline JSON) or `GATEWAY_CONNECTIONS_FILE` (a path).
+ * Inline wins so a container can override a baked-in file. Parse errors never echo the input: it holds secrets.
+ */
+export function loadConnections(env: NodeJS.ProcessEnv = process.env): GatewayConnections {
+  const inline = env.GATEWAY_CONNECTIONS;
+  const file = env.GATEWAY_CONNECTIONS_FILE;
+  let text: string;
+  let source: string;
+  if (inline !== undefined && inline.trim() !== '') {
+    text = inline;
+    source = 'GATEWAY_CONNECTIONS';
+  } else if (file !== undefined && file.trim() !== '') {
+    source = `GATEWAY_CONNECTIONS_FILE (${file})`;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConnectionConfigError(`${source}: cannot read file: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+  } else {
+    throw new ConnectionConfigError('set GATEWAY_CONNECTIONS (JSON) or GATEWAY_CONNECTIONS_FILE (path to a JSON file)');
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new ConnectionConfigError(`${source}: not valid JSON`);
+  }
+  return parseConnections(raw);
+}
+
+export const baseUrlOf = (c: GatewayConnection): string => (c.baseUrl ?? DEFAULT_BASE_URLS[c.gateway]).replace(/\/+$/, '');
+
+/** Currencies this connection may bill in: the policy's, plus opt-ins the flags enable, narrowed by allowedCurrencies. */
+export function currenciesOf(c: GatewayConnection): Currency[] {
+  const policy = GATEWAY_POLICIES[c.gateway];
+  const optIn = c.gateway === 'paystack' && c.flags.internationalPayments ? policy.optInCurrencies : [];
+  const all = [...policy.currencies, ...optIn];
+  return c.allowedCurrencies ? all.filter((cur) => c.allowedCurrencies?.includes(cur)) : all;
+}
+
+export interface PublicConnectionView {
+  id: string;
+  gateway: Gateway;
+  mode: 'test' | 'live';
+  baseUrl: string;
+  currencies: Currency[];
+  flags: Record<string, boolean>;
+  /** Which keys are set, never their values. */
+  keys: Record<string, 'set'>;
+}
+
+/** What may leave the process: key names only, no values. */
+export function publicConnectionView(c: GatewayConnection): PublicConnectionView {
+  return {
+    id: c.id,
+    gateway: c.gateway,
+    mode: c.mode,
+    baseUrl: baseUrlOf(c),
+    currencies: currenciesOf(c),
+    flags: { ...c.flags },
+    keys: Object.fromEntries(Object.keys(c.keys).map((k) => [k, 'set' as const])),
+  };
+}

@@ -1,0 +1,40 @@
+import { createHmac } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import express from 'express';
+import request from 'supertest';
+import { createGatewayApiDeps } from '../../../src/api/gateway-wiring';
+import { gatewayEventSignal } from '../../../src/shared/messages';
+import { CreateSubscriptionBodySchema } from '../../../src/shared/schemas';
+import { TEST_SECRETS, testConnections } from '../../helpers/gateway-connections';
+
+describe('createGatewayApiDeps', () => {
+  const signalled: { workflowId: string; signal: unknown; args: unknown[] }[] = [];
+  const temporal = {
+    workflow: {
+      getHandle: (workflowId: string) => ({
+        signal: (signal: unknown, ...args: unknown[]) => {
+          signalled.push({ workflowId, signal, args });
+          return Promise.resolve();
+        },
+      }),
+    },
+  } as unknown as Pick<Client, 'workflow'>;
+  const deps = createGatewayApiDeps({ connections: testConnections(), temporal, publicBaseUrl: 'http://api.test', checkConnection: () => Promise.resolve() });
+
+  it('webhooks signal gatewayEventSignal on the subscription workflow id', async () => {
+    const app = express().use(deps.webhooksRouter);
+    const body = JSON.stringify({ event: 'charge.success', data: { id: 9, status: 'success', reference: 'sub-7-c3-a2', amount: 100, currency: 'NGN' } });
+    const sig = createHmac('sha512', TEST_SECRETS.paystackSecretKey).update(body).digest('hex');
+    const res = await request(app).post('/webhooks/paystack/paystack-test').set('content-type', 'application/json').set('x-paystack-signature', sig).send(body);
+    expect(res.status).toBe(200);
+    expect(signalled).toEqual([{ workflowId: 'subscription-sub-7', signal: gatewayEventSignal, args: [expect.objectContaining({ type: 'charge.succeeded', reference: 'sub-7-c3-a2' })] }]);
+  });
+
+  it('resolves gateways and rules from the connections', () => {
+    expect(deps.gatewayOf('razorpay-test')).toBe('razorpay');
+    expect(deps.gatewayOf('nope')).toBeUndefined();
+    const body = CreateSubscriptionBodySchema.parse({ customer: { id: 'c', email: 'a@b.co' }, plan: { id: 'p', amount: 100, currency: 'NGN', interval: 'month' }, gatewayConnectionId: 'paystack-test' });
+    expect(deps.validateForGateway(body).map((v) => v.field)).toEqual(['customer.firstName', 'customer.lastName']);
+    expect(deps.validatePlanChange('paystack-test', { ...body.plan, intervalCount: 2 }).map((v) => v.field)).toEqual(['intervalCount']);
+  });
+});

@@ -1,0 +1,54 @@
+import { parseConnections } from '../../../src/gateways/connections';
+import { validatePlanForConnection, validateSubscriptionForConnection } from '../../../src/gateways/rules';
+import { CreateSubscriptionBodySchema } from '../../../src/shared/schemas';
+import { testConnections } from '../../helpers/gateway-connections';
+
+const body = (over: { customer?: object; plan?: object; gatewayConnectionId?: string } = {}) =>
+  CreateSubscriptionBodySchema.parse({
+    customer: { id: 'cus_1', email: 'ada@example.com', ...over.customer },
+    plan: { id: 'basic', amount: 500000, currency: 'NGN', interval: 'month', ...over.plan },
+    gatewayConnectionId: over.gatewayConnectionId ?? 'paystack-test',
+  });
+
+describe('validateSubscriptionForConnection', () => {
+  const connections = testConnections();
+  const paystack = connections.get('paystack-test')!;
+
+  it('Paystack requires first and last name', () => {
+    expect(validateSubscriptionForConnection(body(), paystack).map((v) => v.field)).toEqual(['customer.firstName', 'customer.lastName']);
+    expect(validateSubscriptionForConnection(body({ customer: { firstName: 'Ada', lastName: 'Obi' } }), paystack)).toEqual([]);
+  });
+
+  it('Paystack refuses "every 2 months" naming the rule', () => {
+    const v = validateSubscriptionForConnection(body({ customer: { firstName: 'A', lastName: 'B' }, plan: { intervalCount: 2 } }), paystack);
+    expect(v).toEqual([{ field: 'plan.intervalCount', message: expect.stringMatching(/Paystack supports only single intervals/) }]);
+  });
+
+  it('Paystack USD needs the international payments flag', () => {
+    const customer = { firstName: 'A', lastName: 'B' };
+    const [v] = validateSubscriptionForConnection(body({ customer, plan: { currency: 'USD' } }), paystack);
+    expect(v?.field).toBe('plan.currency');
+    expect(v?.message).toMatch(/internationalPayments/);
+    const intl = parseConnections({ ps: { gateway: 'paystack', mode: 'live', keys: { secretKey: 'sk' }, flags: { internationalPayments: true } } }).get('ps')!;
+    expect(validateSubscriptionForConnection(body({ customer, plan: { currency: 'USD' } }), intl)).toEqual([]);
+  });
+
+  it('Flutterwave and Razorpay need only email, allow multi-intervals, check currency', () => {
+    const fw = connections.get('flutterwave-test')!;
+    const rzp = connections.get('razorpay-test')!;
+    expect(validateSubscriptionForConnection(body({ plan: { intervalCount: 3 } }), fw)).toEqual([]);
+    expect(validateSubscriptionForConnection(body({ plan: { currency: 'INR', intervalCount: 2 } }), rzp)).toEqual([]);
+    expect(validateSubscriptionForConnection(body(), rzp)).toEqual([{ field: 'plan.currency', message: expect.stringContaining('accepts INR') }]);
+  });
+
+  it('allowedCurrencies narrows the policy', () => {
+    const narrow = parseConnections({ fw: { gateway: 'flutterwave', mode: 'test', allowedCurrencies: ['KES'], keys: { publicKey: 'a', secretKey: 'b', encryptionKey: 'c', webhookSecretHash: 'd' } } }).get('fw')!;
+    expect(validateSubscriptionForConnection(body(), narrow).map((v) => v.field)).toEqual(['plan.currency']);
+  });
+
+  it('plan changes are checked with the plan at the body root', () => {
+    const plan = body({ plan: { intervalCount: 3 } }).plan;
+    expect(validatePlanForConnection(plan, paystack, '')).toEqual([{ field: 'intervalCount', message: expect.stringContaining('single intervals') }]);
+    expect(validatePlanForConnection(plan, connections.get('flutterwave-test')!, '')).toEqual([]);
+  });
+});
