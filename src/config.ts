@@ -35,10 +35,10 @@ const EnvSchema = z.object({
   /** The merchant backend's endpoint for signed events; empty means events are recorded and skipped. */
   MERCHANT_WEBHOOK_URL: z.union([z.url(), z.literal('')]).default(''),
   /** Standard Webhooks signing secret (`whsec_` + base64); required when MERCHANT_WEBHOOK_URL is set. */
-  MERCHANT_WEBHOOK_SECRET: z
-    .string()
-    .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a Standard Webhooks secret: whsec_ followed by base64')
-    .optional(),
+  MERCHANT_WEBHOOK_SECRET: z.preprocess(
+    (v) => (v === '' ? undefined : v), // compose passes unset variables as empty strings
+    z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a Standard Webhooks secret: whsec_ followed by base64').optional(),
+  ),
 });
 
 const ConfigSchema = EnvSchema.transform((env, ctx) => {

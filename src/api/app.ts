@@ -2,12 +2,12 @@ import express, { type Express, type Router } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import type { Gateway } from '../shared/gateway-policy';
+import { GATEWAYS, type Gateway } from '../shared/gateway-policy';
 import { requireApiKey } from './auth/require-api-key';
 import { planRuleErrors, policyRuleErrors } from './gateway-rules';
 import { jsonBody } from './json-body';
 import { createLogger, httpLogger } from './logging';
-import { createApiMetrics, createMetricsRouter, httpMetrics, type ApiMetrics } from './metrics';
+import { createApiMetrics, createMetricsRouter, httpMetrics, webhookMetrics, type ApiMetrics } from './metrics';
 import { errorHandler, notFoundHandler } from './middleware/errors';
 import { buildOpenApiDocument } from './openapi/document';
 import type { FieldError } from './problem';
@@ -30,7 +30,7 @@ export interface AppDeps {
   webhooksRouter?: Router;
   /** `GET /v1/gateways[/:id]` (gateway branch): mounted behind the API key like every /v1 route. */
   gatewaysRouter?: Router;
-  /** Share one registry with the webhook router (metrics.webhooks); a private one is made if omitted. */
+  /** The registry /metrics serves; webhooks are counted around webhooksRouter. A private one is made if omitted. */
   metrics?: ApiMetrics;
   logger?: Logger;
   checkoutWaitMs?: number;
@@ -72,7 +72,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(createHealthRouter({ temporal: deps.temporal }));
   app.use(createMetricsRouter(metrics));
   app.use(createDocsRouter(buildOpenApiDocument()));
-  if (deps.webhooksRouter) app.use(deps.webhooksRouter);
+  if (deps.webhooksRouter) {
+    app.use('/webhooks', webhookMetrics(metrics, GATEWAYS));
+    app.use(deps.webhooksRouter);
+  }
 
   // Everything under /v1: API key first (nothing is parsed for an unauthenticated caller), then JSON only.
   app.use('/v1', requireApiKey(deps.config.apiKeys), ...jsonBody('100kb'));

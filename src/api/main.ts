@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../config';
+import { loadConnections } from '../gateways/connections';
 import { createTemporalClient } from '../temporal/client';
-import { GATEWAYS, type Gateway } from '../shared/gateway-policy';
 import { createApp } from './app';
+import { createGatewayApiDeps } from './gateway-wiring';
 import { createLogger } from './logging';
 import { createApiMetrics } from './metrics';
 
@@ -15,11 +16,12 @@ async function main(): Promise<void> {
     throw new Error('API_KEYS: is required outside NODE_ENV=development (a JSON array of { name, sha256, scopes })');
   }
   if (config.NODE_ENV === 'development' && !process.env.API_KEYS) logger.warn('API_KEYS unset: accepting the documented development key only');
+  const connections = loadConnections();
   const temporal = await createTemporalClient(config);
-  // Until gateway connections are configurable, the sandbox connections `<gateway>-sandbox` are the only ones.
-  const gatewayOf = (id: string): Gateway | undefined => GATEWAYS.find((g) => id === `${g}-sandbox`);
   const metrics = createApiMetrics();
-  const app = createApp({ config, temporal, gatewayOf, logger, metrics });
+  // gatewayOf, the connection-aware gateway rules, and the webhooks and gateways routers, over one set of connections.
+  const gatewayDeps = createGatewayApiDeps({ connections, temporal, publicBaseUrl: config.PUBLIC_BASE_URL, logger });
+  const app = createApp({ config, temporal, logger, metrics, ...gatewayDeps });
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
     const { address, port } = server.address() as AddressInfo;
     logger.info({ address, port }, `api listening on http://${address}:${port}`);

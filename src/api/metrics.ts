@@ -50,6 +50,29 @@ export function httpMetrics(metrics: ApiMetrics): RequestHandler {
   };
 }
 
+/** Outcome of a webhook delivery as its status tells it (the route answers 200 for duplicates and ignored events too). */
+function webhookOutcome(status: number): string {
+  if (status < 300) return 'accepted';
+  if (status === 401) return 'invalid_signature';
+  if (status === 404) return 'unknown_endpoint';
+  if (status === 413) return 'too_large';
+  if (status >= 500) return 'not_recorded';
+  return 'rejected';
+}
+
+/**
+ * Counts gateway webhooks by gateway and outcome around the webhook router, so that router needs no metrics
+ * dependency. The gateway label is the path segment only when it names a known gateway, to bound the label set.
+ */
+export function webhookMetrics(metrics: ApiMetrics, gateways: readonly string[]): RequestHandler {
+  return (req, res, next) => {
+    const segment = req.path.split('/')[1] ?? '';
+    const gateway = gateways.includes(segment) ? segment : 'unknown';
+    res.on('finish', () => metrics.webhooks.inc({ gateway, outcome: webhookOutcome(res.statusCode) }));
+    next();
+  };
+}
+
 /** `GET /metrics` in the Prometheus text format; unauthenticated, like health, for the scraper. */
 export function createMetricsRouter(metrics: ApiMetrics): Router {
   const router = Router();
