@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import request from 'supertest';
 import { Router, type Express } from 'express';
 import { Client, Connection } from '@temporalio/client';
@@ -76,5 +78,23 @@ describe('OpenAPI document', () => {
     await request(app).get('/docs/swagger-ui-bundle.js').expect(200);
     const init = await request(app).get('/docs/swagger-ui-init.js').expect(200);
     expect(init.text).toMatch(/"\/v1\/subscriptions"/);
+  });
+});
+
+describe('OpenAPI document validity', () => {
+  it('validates against the official OpenAPI 3.1 schema', () => {
+    // The validator is ESM-only, which jest's CommonJS runtime cannot load: run it in a plain Node child process.
+    const script = `
+      import { Validator } from '@seriousme/openapi-schema-validator';
+      let input = '';
+      for await (const chunk of process.stdin) input += chunk;
+      const result = await new Validator().validate(JSON.parse(input));
+      process.stdout.write(JSON.stringify(result));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: resolve(__dirname, '../..'),
+      input: JSON.stringify(buildOpenApiDocument()),
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(out)).toEqual({ valid: true });
   });
 });

@@ -6,7 +6,7 @@ import { SubscriptionViewSchema } from '../../shared/state';
 import { EmptyBodySchema, ListSubscriptionsQuerySchema, SubscriptionPageSchema } from '../schemas';
 import { GatewayConnectionListSchema, GatewayConnectionViewSchema, WebhookAckSchema } from './external-schemas';
 import { jsonSchema, type JsonSchema } from './json-schema';
-import { AUTH_ERRORS, IDEMPOTENCY_PARAM, jsonRequest, jsonResponse, pathParam, POST_ERRORS, problemResponse } from './operations';
+import { AUTH_ERRORS, componentSchemas, IDEMPOTENCY_PARAM, jsonRequest, jsonResponse, pathParam, POST_ERRORS, problemResponse } from './operations';
 
 const ID_PARAM = pathParam('id', 'The subscription id.', jsonSchema(SubscriptionIdSchema, 'input'));
 const secured = { security: [{ apiKey: [] }] };
@@ -52,7 +52,10 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Json
       description: 'Recurring card subscriptions on Paystack, Flutterwave and Razorpay. Every error is application/problem+json (RFC 9457).',
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
-    components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <key>`.' } } },
+    components: {
+      schemas: componentSchemas(),
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <key>`.' } },
+    },
     paths: {
       '/v1/subscriptions': {
         get: {

@@ -1,17 +1,32 @@
 import type { z } from 'zod';
+import { SubscriptionViewSchema } from '../../shared/state';
 import { ProblemSchema } from '../schemas';
 import { jsonSchema, type JsonSchema } from './json-schema';
+
+/** Response schemas used by many operations: described once under components.schemas and referenced. */
+export const NAMED_SCHEMAS: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, string>([
+  [SubscriptionViewSchema, 'Subscription'],
+  [ProblemSchema, 'Problem'],
+]);
+
+export const componentSchemas = (): JsonSchema =>
+  Object.fromEntries([...NAMED_SCHEMAS].map(([schema, name]) => [name, jsonSchema(schema, 'output')]));
+
+const outputSchema = (schema: z.ZodType): JsonSchema => {
+  const name = NAMED_SCHEMAS.get(schema);
+  return name ? { $ref: `#/components/schemas/${name}` } : jsonSchema(schema, 'output');
+};
 
 /** Small builders for OpenAPI operation objects, so the document reads as a list of routes. */
 export const problemResponse = (description: string): JsonSchema => ({
   description,
-  content: { 'application/problem+json': { schema: jsonSchema(ProblemSchema, 'output') } },
+  content: { 'application/problem+json': { schema: outputSchema(ProblemSchema) } },
 });
 
 export const jsonResponse = (description: string, schema: z.ZodType, headers?: JsonSchema): JsonSchema => ({
   description,
   ...(headers ? { headers } : {}),
-  content: { 'application/json': { schema: jsonSchema(schema, 'output') } },
+  content: { 'application/json': { schema: outputSchema(schema) } },
 });
 
 export const jsonRequest = (schema: z.ZodType, required = true): JsonSchema => ({
