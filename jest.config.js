@@ -5,10 +5,12 @@ const base = { testEnvironment: 'node', transform: { '^.+\\.ts$': tsJest }, modu
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Global only: jest ignores testTimeout inside projects. Server start and workflow bundling take seconds.
+  testTimeout: 120000,
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-    { ...base, displayName: 'workflows', testMatch: ['<rootDir>/test/workflows/**/*.test.ts', '<rootDir>/test/replay/**/*.test.ts'], testTimeout: 120000 },
-    { ...base, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], testTimeout: 180000 },
+    { ...base, displayName: 'workflows', testMatch: ['<rootDir>/test/workflows/**/*.test.ts', '<rootDir>/test/replay/**/*.test.ts'] },
+    { ...base, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
   ],
 };

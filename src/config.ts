@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ApiKeysSchema, DEV_API_KEYS } from './api/auth/api-keys';
 import { SUBSCRIPTIONS_TASK_QUEUE } from './shared/task-queues';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -25,9 +26,51 @@ const EnvSchema = z.object({
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
   JSON_LOGS: flag.default(true),
+  /**
+   * API keys as JSON: `[{ "name": "billing-svc", "sha256": "<hex of the key>", "scopes": ["read", "write"] }]`.
+   * Only hashes are configured, so the environment never holds a usable key. Unset in development means the
+   * documented dev key (see docs/api.md); unset elsewhere means no keys, and the API refuses to start.
+   */
+  API_KEYS: z.string().optional(),
+  /** The merchant backend's endpoint for signed events; empty means events are recorded and skipped. */
+  MERCHANT_WEBHOOK_URL: z.union([z.url(), z.literal('')]).default(''),
+  /** Standard Webhooks signing secret (`whsec_` + base64); required when MERCHANT_WEBHOOK_URL is set. */
+  MERCHANT_WEBHOOK_SECRET: z.preprocess(
+    (v) => (v === '' ? undefined : v), // compose passes unset variables as empty strings
+    z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a Standard Webhooks secret: whsec_ followed by base64').optional(),
+  ),
 });
 
-export type Config = Readonly<z.infer<typeof EnvSchema>>;
+const ConfigSchema = EnvSchema.transform((env, ctx) => {
+  const { API_KEYS, ...rest } = env;
+  let apiKeys = DEV_API_KEYS;
+  if (API_KEYS !== undefined && API_KEYS.trim() !== '') {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(API_KEYS);
+    } catch {
+      // Never echo the value: it is configuration that may be mistaken for a secret.
+      ctx.addIssue({ code: 'custom', path: ['API_KEYS'], message: 'must be a JSON array of { name, sha256, scopes }' });
+      return z.NEVER;
+    }
+    const parsed = ApiKeysSchema.safeParse(raw);
+    if (!parsed.success) {
+      for (const i of parsed.error.issues) ctx.addIssue({ code: 'custom', path: ['API_KEYS', ...i.path.map(String)], message: i.message });
+      return z.NEVER;
+    }
+    apiKeys = parsed.data;
+  } else if (env.NODE_ENV !== 'development') {
+    // The worker shares this config and needs no keys; the API refuses to start without any (src/api/main.ts).
+    apiKeys = [];
+  }
+  if (env.MERCHANT_WEBHOOK_URL !== '' && env.MERCHANT_WEBHOOK_SECRET === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['MERCHANT_WEBHOOK_SECRET'], message: 'is required when MERCHANT_WEBHOOK_URL is set' });
+    return z.NEVER;
+  }
+  return { ...rest, apiKeys };
+});
+
+export type Config = Readonly<z.output<typeof ConfigSchema>>;
 
 /** Thrown with one line per bad variable, naming it, so a misconfigured process fails at start-up. */
 export class ConfigError extends Error {
@@ -35,7 +78,7 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  const parsed = ConfigSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);

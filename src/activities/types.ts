@@ -7,7 +7,7 @@ import type {
   RefundOutcome,
   VerifyChargeInput,
 } from '../shared/gateway-port';
-import type { MerchantEvent } from '../shared/merchant-events';
+import type { MerchantDelivery, MerchantEvent } from '../shared/merchant-events';
 
 /**
  * Every activity the subscription workflow calls. The workflow proxies this interface by type only;
@@ -22,6 +22,6 @@ export interface SubscriptionActivities {
   verifyCharge(input: VerifyChargeInput): Promise<ChargeOutcome>;
   /** Refund (part of) a charge under a deterministic idempotency reference. */
   refundCharge(input: RefundInput): Promise<RefundOutcome>;
-  /** Deliver one event to the merchant's backend (signed; retried by Temporal). */
-  notifyMerchant(event: MerchantEvent): Promise<void>;
+  /** Deliver one event to the merchant's backend (signed; retried by Temporal); the result records the delivery in history. */
+  notifyMerchant(event: MerchantEvent): Promise<MerchantDelivery>;
 }

@@ -46,3 +46,24 @@ export const MerchantEventSchema = z.object({
 export type MerchantEvent = z.infer<typeof MerchantEventSchema>;
 
 export const merchantEventId = (subscriptionId: string, sequence: number): string => `${subscriptionId}-${sequence}`;
+
+/**
+ * What notifyMerchant returns: recorded as the activity's result in the workflow history, so an operator sees each
+ * delivery (or the explicit skip when no endpoint is configured) next to the event it carried.
+ */
+export interface MerchantDelivery {
+  eventId: string;
+  status: 'delivered' | 'skipped';
+  /** The activity attempt that succeeded (1 = first try). */
+  attempt: number;
+  httpStatus?: number;
+  reason?: string;
+}
+
+/** Error `type`s thrown by notifyMerchant (ApplicationFailure.type). */
+export const NotifyErrors = {
+  /** The endpoint answered non-2xx or could not be reached: retried with backoff. */
+  DeliveryFailed: 'MerchantDeliveryFailed',
+  /** The event does not match MerchantEventSchema: a bug, never retried. */
+  InvalidEvent: 'InvalidMerchantEvent',
+} as const;

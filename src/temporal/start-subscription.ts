@@ -15,11 +15,15 @@ import type { subscriptionWorkflow } from '../workflows';
 const intervalText = (p: SubscriptionInput['plan']): string =>
   p.intervalCount === 1 ? `every ${p.interval}` : `every ${p.intervalCount} ${p.interval}s`;
 
-/** Starts the subscription's workflow under its deterministic id; rejects with WorkflowExecutionAlreadyStartedError if it exists. */
+/**
+ * Starts the subscription's workflow under its deterministic id; rejects with WorkflowExecutionAlreadyStartedError if it
+ * exists. `memo` carries data the API needs to recognise its own retries later (hashes only, never a secret).
+ */
 export async function startSubscription(
   client: Client,
   taskQueue: string,
   input: SubscriptionInput,
+  memo?: Record<string, unknown>,
 ): Promise<WorkflowHandle<typeof subscriptionWorkflow>> {
   const { customer, plan } = input;
   return client.workflow.start<typeof subscriptionWorkflow>('subscriptionWorkflow', {
@@ -28,6 +32,7 @@ export async function startSubscription(
     args: [input],
     // A subscription id is never reused, even after the workflow closed.
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    ...(memo ? { memo } : {}),
     typedSearchAttributes: new TypedSearchAttributes([
       { key: GatewayAttr, value: input.gateway },
       { key: GatewayConnectionIdAttr, value: input.gatewayConnectionId },

@@ -25,7 +25,13 @@ async function main(): Promise<void> {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       ...workflows,
-      activities: createWorkerActivities({ connections }),
+      activities: createWorkerActivities({
+        connections,
+        merchantEndpoint:
+          config.MERCHANT_WEBHOOK_URL && config.MERCHANT_WEBHOOK_SECRET
+            ? { url: config.MERCHANT_WEBHOOK_URL, secret: config.MERCHANT_WEBHOOK_SECRET }
+            : undefined,
+      }),
       shutdownGraceTime: config.SHUTDOWN_GRACE_MS,
     });
     console.log(`worker polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);

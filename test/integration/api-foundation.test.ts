@@ -2,8 +2,7 @@ import request from 'supertest';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Express } from 'express';
-import { createApp } from '../../src/api/app';
-import { GATEWAYS } from '../../src/shared/gateway-policy';
+import { bearer, testApp } from '../helpers/api';
 import { bundleWorkflows, createDevServerEnv, uniqueTaskQueue } from '../helpers/environments';
 
 const body = (id: string) => ({
@@ -36,12 +35,8 @@ describe('API on the Temporal dev server', () => {
     const taskQueue = uniqueTaskQueue('api');
     worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await bundleWorkflows() });
     running = worker.run();
-    app = createApp({
-      config: { TEMPORAL_TASK_QUEUE: taskQueue },
-      temporal: env.client,
-      gatewayOf: (id) => GATEWAYS.find((g) => id === `${g}-sandbox`),
-      log: () => undefined,
-    });
+    // This first workflow slice never opens a checkout, so do not wait long for one.
+    app = testApp(env.client, taskQueue, { checkoutWaitMs: 200 });
   });
   afterAll(async () => {
     worker?.shutdown();
@@ -49,41 +44,45 @@ describe('API on the Temporal dev server', () => {
     await env?.teardown();
   });
 
+  let keyN = 0;
+  const post = (path: string) => request(app).post(path).set('authorization', bearer()).set('idempotency-key', `foundation-${++keyN}`);
+  const get = (path: string) => request(app).get(path).set('authorization', bearer());
+
   it('is healthy and ready while Temporal answers', async () => {
     await request(app).get('/healthz').expect(200, { status: 'ok' });
     await request(app).get('/readyz').expect(200);
   });
 
   it('creates a subscription workflow that operators can find by gateway and customer', async () => {
-    const res = await request(app).post('/v1/subscriptions').send(body('sub-api-1')).expect(201);
+    const res = await post('/v1/subscriptions').send(body('sub-api-1')).expect(201);
     expect(res.body).toMatchObject({ id: 'sub-api-1', status: 'incomplete', gateway: 'paystack' });
     expect(res.headers.location).toBe('/v1/subscriptions/sub-api-1');
 
     const found = await listUntil(env, 'Gateway="paystack" AND CustomerId="cus_42" AND SubscriptionStatus="incomplete"', 1);
     expect(found).toEqual(['subscription-sub-api-1']);
 
-    const got = await request(app).get('/v1/subscriptions/sub-api-1').expect(200);
+    const got = await get('/v1/subscriptions/sub-api-1').expect(200);
     expect(got.body.id).toBe('sub-api-1');
   });
 
   it('refuses a second subscription with the same id', async () => {
-    await request(app).post('/v1/subscriptions').send(body('sub-api-2')).expect(201);
-    const res = await request(app).post('/v1/subscriptions').send(body('sub-api-2')).expect(409);
+    await post('/v1/subscriptions').send(body('sub-api-2')).expect(201);
+    const res = await post('/v1/subscriptions').send(body('sub-api-2')).expect(409);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
   });
 
   it('answers bad input with problem+json naming the field, and starts nothing', async () => {
     const bad = { ...body('sub-api-3'), plan: { ...body('x').plan, amount: 12.5 }, extra: true };
-    const res = await request(app).post('/v1/subscriptions').send(bad).expect(422);
+    const res = await post('/v1/subscriptions').send(bad).expect(422);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     const fields = (res.body.errors as { field: string }[]).map((e) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['plan.amount', 'extra']));
-    await request(app).get('/v1/subscriptions/sub-api-3').expect(404);
+    await get('/v1/subscriptions/sub-api-3').expect(404);
   });
 
   it('answers malformed JSON with 400 and an unknown subscription with 404', async () => {
-    await request(app).post('/v1/subscriptions').set('content-type', 'application/json').send('{"id":').expect(400);
-    const res = await request(app).get('/v1/subscriptions/sub-nope').expect(404);
+    await post('/v1/subscriptions').set('content-type', 'application/json').send('{"id":').expect(400);
+    const res = await get('/v1/subscriptions/sub-nope').expect(404);
     expect(res.body).toMatchObject({ status: 404, title: 'Not found' });
   });
 });

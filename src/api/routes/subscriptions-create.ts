@@ -1,0 +1,46 @@
+import { Router } from 'express';
+import { CreateSubscriptionBodySchema, type SubscriptionInput } from '../../shared/schemas';
+import { createSubscription } from '../../temporal/create-subscription';
+import { idempotencyKeyHash, requestHash, subscriptionIdFromKey } from '../../temporal/idempotency';
+import { idempotencyScope } from '../idempotency-key';
+import { parseOrThrow, validationProblem } from '../problem';
+import type { SubscriptionRoutesDeps } from './subscription-deps';
+
+/** How long the customer has to open the checkout and authorize the card. */
+const AUTHORIZATION_WINDOW_MS = 23 * 60 * 60 * 1000;
+
+/** `POST /v1/subscriptions`: validate at the edge (schema, then gateway rules), start the workflow, answer with its checkout. */
+export function createSubscriptionCreateRouter(deps: SubscriptionRoutesDeps): Router {
+  const router = Router();
+
+  router.post('/v1/subscriptions', async (req, res) => {
+    const scope = idempotencyScope(req, res);
+    const body = parseOrThrow(CreateSubscriptionBodySchema, req.body ?? {});
+    const gateway = deps.gatewayOf(body.gatewayConnectionId);
+    if (!gateway) {
+      throw validationProblem([{ field: 'gatewayConnectionId', message: `no gateway connection "${body.gatewayConnectionId}" is configured` }]);
+    }
+    const ruleErrors = deps.validateForGateway(body);
+    if (ruleErrors.length > 0) throw validationProblem(ruleErrors, `The ${gateway} connection cannot run this subscription.`);
+
+    const input: SubscriptionInput = {
+      subscriptionId: body.id ?? subscriptionIdFromKey(scope),
+      customer: body.customer,
+      plan: body.plan,
+      gateway,
+      gatewayConnectionId: body.gatewayConnectionId,
+      metadata: body.metadata,
+      authorizationWindowMs: AUTHORIZATION_WINDOW_MS,
+      createdAt: deps.now().toISOString(),
+    };
+    const { view, replayed } = await createSubscription(deps.temporal, deps.taskQueue, input, {
+      // The parsed body (defaults applied) is the request's meaning: key order and omitted defaults do not matter.
+      idempotency: { keyHash: idempotencyKeyHash(scope), requestHash: requestHash(body) },
+      checkoutWaitMs: deps.checkoutWaitMs,
+    });
+    if (replayed) res.set('Idempotent-Replayed', 'true');
+    res.status(201).location(`/v1/subscriptions/${view.id}`).json(view);
+  });
+
+  return router;
+}

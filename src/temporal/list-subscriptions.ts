@@ -1,0 +1,60 @@
+import type { Client } from '@temporalio/client';
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import { subscriptionIdFromWorkflowId } from '../shared/ids';
+import { CustomerIdAttr, GatewayAttr, GatewayConnectionIdAttr, NextChargeAtAttr, PlanIdAttr, SubscriptionStatusAttr } from '../shared/search-attributes';
+import { decodePageToken, encodePageToken } from './page-token';
+import { subscriptionsQuery, type SubscriptionFilters } from './visibility-query';
+
+/** One row of the list: what visibility knows without asking each workflow (cheap, possibly a moment stale). */
+export interface SubscriptionSummary {
+  id: string;
+  status: string | null;
+  gateway: string | null;
+  gatewayConnectionId: string | null;
+  customerId: string | null;
+  planId: string | null;
+  nextChargeAt: string | null;
+  createdAt: string | null;
+}
+
+export interface SubscriptionPage {
+  data: SubscriptionSummary[];
+  /** Opaque; pass back as `pageToken` for the next page. Null on the last page. */
+  nextPageToken: string | null;
+}
+
+/** Thrown when the server rejects a page token (not one it issued for this query). */
+export class InvalidPageTokenError extends Error {
+  override readonly name = 'InvalidPageTokenError';
+}
+
+const toIso = (value: unknown): string | null => (value instanceof Date ? value.toISOString() : null);
+
+/** One page of subscriptions from Temporal visibility, newest first, paged with Temporal's own token (see page-token.ts). */
+export async function listSubscriptions(
+  client: Client,
+  filters: SubscriptionFilters,
+  page: { pageSize: number; pageToken?: string },
+): Promise<SubscriptionPage> {
+  const query = subscriptionsQuery('subscriptionWorkflow', filters);
+  const nextPageToken = page.pageToken ? decodePageToken(query, page.pageToken) : undefined;
+  if (page.pageToken && !nextPageToken) throw new InvalidPageTokenError('pageToken is not a nextPageToken issued for these filters');
+  const response = await client.workflowService.listWorkflowExecutions({ namespace: client.options.namespace, query, pageSize: page.pageSize, nextPageToken });
+  const data = (response.executions ?? []).map((execution): SubscriptionSummary => {
+    const attrs = decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields);
+    const workflowId = execution.execution?.workflowId ?? '';
+    const start = execution.startTime?.seconds;
+    return {
+      id: subscriptionIdFromWorkflowId(workflowId) ?? workflowId,
+      status: attrs.get(SubscriptionStatusAttr) ?? null,
+      gateway: attrs.get(GatewayAttr) ?? null,
+      gatewayConnectionId: attrs.get(GatewayConnectionIdAttr) ?? null,
+      customerId: attrs.get(CustomerIdAttr) ?? null,
+      planId: attrs.get(PlanIdAttr) ?? null,
+      nextChargeAt: toIso(attrs.get(NextChargeAtAttr)),
+      createdAt: start != null ? new Date(Number(start) * 1000).toISOString() : null,
+    };
+  });
+  const token = response.nextPageToken;
+  return { data, nextPageToken: token && token.length > 0 ? encodePageToken(query, token) : null };
+}

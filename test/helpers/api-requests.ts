@@ -1,0 +1,39 @@
+import request from 'supertest';
+import type { Express } from 'express';
+import { bearer } from './api';
+
+let n = 0;
+/** A fresh Idempotency-Key per call unless one is given. */
+export const newKey = (label = 'k'): string => `${label}-${process.pid}-${++n}-${Date.now()}`;
+
+/** Authenticated requests against an app, the shapes every API test repeats. */
+export function client(app: Express) {
+  return {
+    post: (path: string, body?: unknown, key: string = newKey()) => {
+      const req = request(app).post(path).set('authorization', bearer()).set('idempotency-key', key);
+      return body === undefined ? req : req.send(body as object);
+    },
+    get: (path: string) => request(app).get(path).set('authorization', bearer()),
+  };
+}
+
+/** A valid create body for the Paystack sandbox; override per test. */
+export function createBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    customer: { id: `cus-${process.pid}-${++n}`, email: 'ada@example.com', firstName: 'Ada', lastName: 'Obi' },
+    plan: { id: 'gold', amount: 500000, currency: 'NGN', interval: 'month', intervalCount: 1, trialDays: 0, totalCycles: null },
+    gatewayConnectionId: 'paystack-sandbox',
+    metadata: {},
+    ...overrides,
+  };
+}
+
+/** Visibility is eventually consistent: re-run `fn` until `done` holds or the attempts run out. */
+export async function eventually<T>(fn: () => Promise<T>, done: (value: T) => boolean, attempts = 60): Promise<T> {
+  let value = await fn();
+  for (let i = 0; i < attempts && !done(value); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    value = await fn();
+  }
+  return value;
+}
