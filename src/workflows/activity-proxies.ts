@@ -1,5 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { SubscriptionActivities } from '../activities/types';
+import { NOTIFY_MERCHANT_ACTIVITY_OPTIONS } from '../shared/activity-options';
 import { GatewayErrors } from '../shared/gateway-port';
 
 /**
@@ -23,8 +24,5 @@ export const verifier = proxyActivities<SubscriptionActivities>({
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10 },
 });
 
-/** Merchant events go to the delivery outbox; a stuck endpoint must not stall billing, so attempts are bounded. */
-export const notifier = proxyActivities<SubscriptionActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20 },
-});
+/** Merchant events: retried for days with backoff (the delivery side's recommendation); sent beside billing. */
+export const notifier = proxyActivities<SubscriptionActivities>(NOTIFY_MERCHANT_ACTIVITY_OPTIONS);

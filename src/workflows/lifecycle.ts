@@ -2,7 +2,6 @@ import { formatDuration } from '../shared/calendar';
 import { stepIncomplete } from './authorization';
 import { attemptCharge } from './charging';
 import { processInbox } from './inbox';
-import { flushOutbox } from './outbox';
 import type { SubscriptionState } from './subscription-state';
 import { waitUntil } from './waits';
 
@@ -38,12 +37,9 @@ async function stepWaitForMerchant(sub: SubscriptionState): Promise<void> {
   await waitUntil(sub, null, sub.s.status);
 }
 
-/** Handles webhooks and sends merchant events queued by the last step or by handlers. */
+/** Handles the webhooks that arrived since the last step. */
 export async function settle(sub: SubscriptionState): Promise<void> {
-  while (sub.hasWork()) {
-    await processInbox(sub);
-    await flushOutbox(sub);
-  }
+  while (sub.hasWork()) await processInbox(sub);
 }
 
 export async function step(sub: SubscriptionState): Promise<void> {

@@ -28,6 +28,9 @@ export class SubscriptionState {
   /** Attempts finished in this run; retry-now waits for it to move. */
   attemptsFinished = 0;
   cyclesThisRun = 0;
+  /** A merchant event is being delivered; `outboxHeld` stops new deliveries before continue-as-new. */
+  sending = false;
+  outboxHeld = false;
   /** Failed attempts to open the checkout (the authorization phase never spans a continue-as-new). */
   checkoutFailures = 0;
   onChange: () => void = () => undefined;
@@ -46,8 +49,9 @@ export class SubscriptionState {
   now(): number {
     return this.clock();
   }
+  /** Webhooks wait for the main loop; merchant events have their own sender (outbox.ts). */
   hasWork(): boolean {
-    return this.s.inbox.length > 0 || this.s.outbox.length > 0;
+    return this.s.inbox.length > 0;
   }
 
   changed(): void {

@@ -4,6 +4,7 @@ import type { SubscriptionView } from '../shared/state';
 import { installHandlers } from './handlers';
 import { settle, step } from './lifecycle';
 import { firstSnapshot } from './initial-snapshot';
+import { drainOutbox, holdOutbox, releaseOutbox, runOutbox } from './outbox';
 import { isContinued, type ContinuedSubscription } from './snapshot';
 import { isTerminal } from './state-machine';
 import { SubscriptionState } from './subscription-state';
@@ -30,18 +31,23 @@ export async function subscriptionWorkflow(arg: SubscriptionInput | ContinuedSub
   installHandlers(sub);
   visibility.publish();
 
+  void runOutbox(sub);
+
   for (;;) {
     await settle(sub);
     if (isTerminal(sub.s.status)) break;
     if (shouldContinueAsNew(sub)) {
-      // Let running updates finish, then carry everything still queued; no await between the check and the call.
+      // Let running updates and the event in delivery finish; unsent events and webhooks ride along in the
+      // snapshot. Nothing awaits between the last check and the call, so nothing can slip in unseen.
+      await holdOutbox(sub);
       await condition(allHandlersFinished);
-      if (!sub.hasWork()) await continueAsNew<typeof subscriptionWorkflow>({ snapshot: sub.s });
+      if (!sub.hasWork() && !sub.sending) await continueAsNew<typeof subscriptionWorkflow>({ snapshot: sub.s });
+      releaseOutbox(sub);
       continue;
     }
     await step(sub);
   }
-  await condition(allHandlersFinished);
-  await settle(sub);
+  // Nothing can be carried past the end: deliver every event and let every handler finish first.
+  await drainOutbox(sub, allHandlersFinished);
   return buildView(sub);
 }

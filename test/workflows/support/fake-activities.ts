@@ -129,6 +129,7 @@ export class FakeActivities {
         this.record('notifyMerchant', event);
         await this.onNotify(event);
         this.wake();
+        return { eventId: event.id, status: 'skipped', attempt: Context.current().info.attempt, reason: 'fake merchant' };
       },
     };
   }
