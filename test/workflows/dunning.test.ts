@@ -232,6 +232,31 @@ describe('dunning per gateway policy', () => {
     expect(view.lastPayment).toMatchObject({ reference: renewalRef, gatewayTransactionId: 'tx-verified' });
   });
 
+  it('an ambiguous charge the gateway never saw is re-sent under the same reference, not a new attempt', async () => {
+    const fake = new FakeActivities();
+    const input = subscriptionInput({ gateway: 'flutterwave', plan: monthly('NGN') });
+    let failedOnce = false;
+    fake.charge = (c) => {
+      if (!failedOnce) {
+        failedOnce = true;
+        throw ApplicationFailure.nonRetryable('connection reset before the request was sent', 'GatewayTimeout');
+      }
+      return succeeded(c);
+    };
+    const view = await withWorker(h, fake, async (taskQueue) => {
+      const { handle, view } = await startActive(h, fake, taskQueue, input);
+      await h.env.sleep(Date.parse(view.nextChargeAt!) - (await h.env.currentTimeMs()) + HOUR);
+      const after = await handle.query(stateQuery);
+      await handle.executeUpdate(cancelUpdate, { args: [{ at: 'now' }] });
+      await handle.result();
+      return after;
+    });
+    const ref = chargeReference(input.subscriptionId, 2, 1);
+    expect(fake.charges().map((c) => c.input.reference)).toEqual([ref, ref]);
+    expect(fake.callsOf('verifyCharge').map((c) => c.input.reference)).toEqual([ref]);
+    expect(view).toMatchObject({ status: 'active', cycle: 2, attempts: { made: 1 } });
+  });
+
   it('a pending charge waits for the webhook; cancel is refused until it settles', async () => {
     const fake = new FakeActivities();
     const input = subscriptionInput({ gateway: 'razorpay', plan: monthly('INR') });
