@@ -1,0 +1,45 @@
+import express from 'express';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../src/api/app';
+import { createGatewayApiDeps } from '../../src/api/gateway-wiring';
+import { createLogger } from '../../src/api/logging';
+import { createApiMetrics } from '../../src/api/metrics';
+import { loadConfig } from '../../src/config';
+import { loadConnections } from '../../src/gateways/connections';
+import { BARE_ROUTE } from './bare-route';
+import { gcOnSignal } from './gc-on-signal';
+
+gcOnSignal();
+import { createTemporalClient } from '../../src/temporal/client';
+
+
+/**
+ * The bench's API process: the production app exactly as src/api/main.ts wires it, behind one extra bare route
+ * in the same process, so "webhook vs bare route" compares two routes sharing one event loop and one CPU.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  const temporal = await createTemporalClient(config);
+  const gatewayDeps = createGatewayApiDeps({ connections: loadConnections(), temporal, publicBaseUrl: config.PUBLIC_BASE_URL, logger });
+  const app = createApp({ config, temporal, logger, metrics: createApiMetrics(), ...gatewayDeps });
+  const outer = express();
+  outer.disable('x-powered-by');
+  outer.post(BARE_ROUTE, (_req, res) => void res.status(200).end());
+  outer.use(app);
+  const server = outer.listen(config.API_PORT, config.API_HOST, () => {
+    const { port } = server.address() as AddressInfo;
+    console.log(`BENCH API READY on ${port}`);
+  });
+  const stop = (): void => {
+    server.close(() => void temporal.connection.close().finally(() => process.exit(0)));
+    server.closeAllConnections();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

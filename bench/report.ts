@@ -1,0 +1,78 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { BenchConfig } from './config';
+import type { ActivationResult } from './scenarios/activation';
+import type { MemoryResult } from './scenarios/memory';
+import type { StormResult } from './scenarios/storm';
+import type { WebhookResult } from './scenarios/webhooks';
+import { SQLITE_PRAGMAS } from './stack';
+
+export interface BenchResults {
+  startedAt: string;
+  finishedAt: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
+  temporal: { server: string; sqlitePragmas: string[] };
+  config: BenchConfig;
+  webhooks: WebhookResult;
+  activation: ActivationResult;
+  renewalStorm: StormResult;
+  memory: MemoryResult;
+}
+
+export function machine(): BenchResults['machine'] {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 1024 ** 3),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
+}
+
+export const temporalInfo = (server: string): BenchResults['temporal'] => ({ server, sqlitePragmas: SQLITE_PRAGMAS });
+
+const mib = (b: number): string => (b / 1024 / 1024).toFixed(1);
+const kib = (b: number): string => (b / 1024).toFixed(1);
+
+/** The results as one markdown table: each figure beside its same-run baseline and the ratio that matters. */
+export function markdown(r: BenchResults): string {
+  const w = r.webhooks;
+  const a = r.activation;
+  const s = r.renewalStorm;
+  const rows: string[][] = [
+    ['Webhook ingestion (full path)', `${w.full.perSecond} webhooks/s, p50 ${w.full.p50Ms} ms, p99 ${w.full.p99Ms} ms`, `bare Express route: ${w.bareRoute.perSecond} req/s, p50 ${w.bareRoute.p50Ms} ms, p99 ${w.bareRoute.p99Ms} ms`, `${w.ratioToBareRoute}`],
+    ['', '', `raw Temporal signals: ${w.rawSignals.perSecond} signals/s, p50 ${w.rawSignals.p50Ms} ms, p99 ${w.rawSignals.p99Ms} ms`, `${w.ratioToRawSignals}`],
+    ['Activation throughput', `${a.subscriptionsPerSecond} subscriptions/s (N=${a.n}, ${a.seconds} s), ${a.stateTransitionsPerSubscription} state transitions each`, `empty workflow, ${a.shape.activities} activities / ${a.shape.signals} signals / ${a.shape.timers} timers: ${a.baselinePerSecond} workflows/s, ${a.baselineStateTransitions} state transitions each`, `${a.ratio}`],
+    ['Renewal storm', `${s.achievedPerSecond} charges/s (N=${s.n}); last renewal ${s.lastRenewalSeconds} s after the due instant (floor ${s.minimumSeconds} s)${s.late ? `; ${s.late} late` : ''}`, `configured limit ${s.configuredPerSecond} charges/s`, `${s.ratioToLimit}`],
+  ];
+  let prev = { open: 0, worker: r.memory.idleWorkerRssBytes, api: r.memory.idleApiRssBytes };
+  for (const l of r.memory.levels) {
+    rows.push([
+      `Memory, ${l.openSubscriptions} open subscriptions`,
+      `worker ${mib(l.workerRssBytes)} MiB, API ${mib(l.apiRssBytes)} MiB RSS`,
+      `${prev.open === 0 ? 'idle' : `${prev.open} open`}: worker ${mib(prev.worker)} MiB, API ${mib(prev.api)} MiB`,
+      `worker ${kib(l.workerBytesPerSubscription)} KiB / subscription, API ${kib(l.apiBytesPerSubscription)} KiB`,
+    ]);
+    prev = { open: l.openSubscriptions, worker: l.workerRssBytes, api: l.apiRssBytes };
+  }
+  const header = ['Scenario', 'Chargeloop', 'Baseline (same run, same server)', 'Ratio'];
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+  return [
+    `Chargeloop bench ${r.startedAt} — ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}; Temporal ${r.temporal.server}, SQLite ${r.temporal.sqlitePragmas.join(' ')}`,
+    '',
+    line(header),
+    line(header.map(() => '---')),
+    ...rows.map(line),
+    '',
+    `Worker sticky cache: ${r.memory.workerMaxCachedWorkflows} workflows (SDK default for this heap limit).`,
+  ].join('\n');
+}
+
+/** Writes bench/results/<date>.json (or to BENCH_RESULTS_DIR) and returns the path. */
+export function writeResults(r: BenchResults, dir = resolve(__dirname, 'results')): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${r.startedAt.slice(0, 10)}.json`);
+  writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`);
+  return file;
+}

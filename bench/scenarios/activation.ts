@@ -1,0 +1,101 @@
+import { subscriptionWorkflowId } from '../../src/shared/ids';
+import type { Stack } from '../stack';
+import { ACTIVATION_CONNECTION_ID } from '../stack';
+import type { BenchConfig } from '../config';
+import { BASELINE_TASK_QUEUE } from '../task-queues';
+import { baselineSignal, baselineWorkflow } from '../workflows';
+import { meanShape, meanStateTransitions, sampleIndexes, type HistoryShape } from '../lib/history';
+import { runPool } from '../lib/pool';
+import { progress } from '../lib/progress';
+import { ratio, round } from '../lib/stats';
+import { countWorkflows, createViaApi, payAtCheckout, statusQuery } from '../lib/subscriptions';
+import { pollUntil } from '../lib/wait';
+
+export interface ActivationResult {
+  n: number;
+  subscriptionsPerSecond: number;
+  baselinePerSecond: number;
+  ratio: number;
+  stateTransitionsPerSubscription: number;
+  baselineStateTransitions: number;
+  /** Activities, signals and timers of a real activation (mean over a sample), which the baseline repeats empty. */
+  shape: HistoryShape;
+  baselineShape: HistoryShape;
+  seconds: number;
+  baselineSeconds: number;
+}
+
+export const activationId = (i: number): string => `act-${i}`;
+const SAMPLE = 20;
+
+/**
+ * N subscriptions at once through the merchant's path: POST /v1/subscriptions (waits for the checkout), the
+ * customer's form POST on the sandbox checkout, the sandbox's signed webhook back through the API, the authorization
+ * refund and the first charge, until all N are `active` (counted in visibility). Then the baseline: N workflows with
+ * the same number of activities, signals and timers, with empty bodies, on the same server and worker process.
+ */
+export async function runActivation(stack: Stack, cfg: BenchConfig, timeoutMs: number): Promise<ActivationResult> {
+  const { client } = stack;
+  const n = cfg.n;
+  const started = Date.now();
+  let paid = 0;
+  const driving = runPool(n, cfg.clientConcurrency, async (i) => {
+    const view = await createViaApi(stack.apiUrl, activationId(i), ACTIVATION_CONNECTION_ID);
+    if (!view.authorization.checkoutUrl) throw new Error(`${view.id}: created without a checkout URL`);
+    await payAtCheckout(view.authorization.checkoutUrl);
+    paid += 1;
+  });
+  let driveError: Error | undefined;
+  driving.catch((err: unknown) => (driveError = err instanceof Error ? err : new Error(String(err))));
+  await pollUntil('subscriptions active', 'activation', timeoutMs, async () => {
+    if (driveError) throw driveError;
+    const active = await countWorkflows(client, statusQuery(ACTIVATION_CONNECTION_ID, 'active'));
+    return { done: active >= n, note: `${paid}/${n} paid, ${active}/${n} active` };
+  });
+  await driving;
+  const seconds = (Date.now() - started) / 1000;
+  progress('activation', `${n} active in ${seconds.toFixed(1)} s; counting the history shape of ${Math.min(n, SAMPLE)} of them`);
+
+  const sampleIds = sampleIndexes(n, SAMPLE).map((i) => subscriptionWorkflowId(activationId(i)));
+  const shape = await meanShape(client, sampleIds);
+  const stateTransitions = await meanStateTransitions(client, sampleIds);
+  progress('activation', `real activation: ${shape.activities} activities, ${shape.signals} signals, ${shape.timers} timers, ${stateTransitions} state transitions; baseline next`);
+
+  const baseline = await runBaseline(stack, cfg, { activities: shape.activities, signals: shape.signals, timers: shape.timers }, timeoutMs);
+  const rate = n / seconds;
+  return {
+    n,
+    subscriptionsPerSecond: round(rate),
+    baselinePerSecond: round(baseline.perSecond),
+    ratio: ratio(rate, baseline.perSecond),
+    stateTransitionsPerSubscription: stateTransitions,
+    baselineStateTransitions: baseline.stateTransitions,
+    shape,
+    baselineShape: baseline.shape,
+    seconds: round(seconds, 1),
+    baselineSeconds: round(baseline.seconds, 1),
+  };
+}
+
+async function runBaseline(stack: Stack, cfg: BenchConfig, input: { activities: number; signals: number; timers: number }, timeoutMs: number) {
+  const { client } = stack;
+  const n = cfg.n;
+  const id = (i: number): string => `baseline-${i}`;
+  const started = Date.now();
+  const driving = runPool(n, cfg.clientConcurrency, async (i) => {
+    const handle = await client.workflow.start(baselineWorkflow, { taskQueue: BASELINE_TASK_QUEUE, workflowId: id(i), args: [input] });
+    for (let s = 0; s < input.signals; s++) await handle.signal(baselineSignal);
+  });
+  let driveError: Error | undefined;
+  driving.catch((err: unknown) => (driveError = err instanceof Error ? err : new Error(String(err))));
+  const done = "WorkflowType='baselineWorkflow' AND ExecutionStatus='Completed'";
+  await pollUntil('baseline workflows completed', 'activation baseline', timeoutMs, async () => {
+    if (driveError) throw driveError;
+    const completed = await countWorkflows(client, done);
+    return { done: completed >= n, note: `${completed}/${n} completed` };
+  });
+  await driving;
+  const seconds = (Date.now() - started) / 1000;
+  const sampleIds = sampleIndexes(n, SAMPLE).map(id);
+  return { perSecond: n / seconds, seconds, shape: await meanShape(client, sampleIds), stateTransitions: await meanStateTransitions(client, sampleIds) };
+}

@@ -1,0 +1,188 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { SEARCH_ATTRIBUTE_CLI_TYPES } from '../src/shared/search-attributes';
+import { freePort } from './lib/ports';
+import { progress } from './lib/progress';
+import { sleep } from './lib/wait';
+
+const root = resolve(__dirname, '..');
+
+/** The connection the renewal storm bills through: same sandbox keys, its own rate limit in the bench worker. */
+export const STORM_CONNECTION_ID = 'paystack-storm';
+export const ACTIVATION_CONNECTION_ID = 'paystack-sandbox';
+/** The memory scenario's subscriptions, on their own connection so visibility queries (and cleanup) find only them. */
+export const MEMORY_CONNECTION_ID = 'paystack-memory';
+/** The SQLite durability trade-off, reported with the results (the TS SDK's own CI uses the same pragmas). */
+export const SQLITE_PRAGMAS = ['journal_mode=WAL', 'synchronous=OFF'];
+
+export interface Stack {
+  client: Client;
+  temporalAddress: string;
+  apiUrl: string;
+  sandboxUrl: string;
+  pids: { temporal: number; worker: number; api: number; sandbox: number };
+  /** The subscription worker's sticky-cache size (the SDK default scales with the heap limit). */
+  workerMaxCachedWorkflows: number;
+  stop(): Promise<void>;
+}
+
+interface Child {
+  name: string;
+  proc: ChildProcess;
+  ready: Promise<void>;
+  output: () => string;
+}
+
+/**
+ * Starts the Temporal dev server (SQLite file in a temp dir), then the sandbox, worker and API as separate processes
+ * (so each one's resident memory can be read from /proc), and waits until each says it is ready.
+ * Children run in their own process groups: stop() reaches them and everything they spawned.
+ */
+export async function startStack(options: { stormRatePerSecond: number; onUnexpectedExit: (name: string) => void }): Promise<Stack> {
+  const dir = mkdtempSync(join(tmpdir(), 'chargeloop-bench-'));
+  const children: Child[] = [];
+  let stopping = false;
+
+  const start = (name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, readyLine?: RegExp): Child => {
+    const proc = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...env } });
+    let tail = '';
+    const ready = new Promise<void>((resolveReady, reject) => {
+      if (!readyLine) resolveReady();
+      const onData = (chunk: Buffer): void => {
+        tail = (tail + chunk.toString()).slice(-4000);
+        if (readyLine?.test(tail)) resolveReady();
+      };
+      proc.stdout?.on('data', onData);
+      proc.stderr?.on('data', onData);
+      proc.once('exit', (code, signal) => {
+        reject(new Error(`${name} exited (${signal ?? code}) before it was ready:\n${tail}`));
+        if (!stopping) options.onUnexpectedExit(`${name} (${signal ?? code}): ${tail.slice(-1000)}`);
+      });
+    });
+    const child = { name, proc, ready, output: () => tail };
+    children.push(child);
+    return child;
+  };
+
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    const exited = (c: Child): Promise<void> =>
+      c.proc.exitCode !== null || c.proc.signalCode !== null ? Promise.resolve() : new Promise((r) => c.proc.once('exit', () => r()));
+    // Apps first, the server last, as scripts/dev.ts does.
+    for (const order of [children.filter((c) => c.name !== 'temporal'), children.filter((c) => c.name === 'temporal')]) {
+      for (const c of order) if (c.proc.pid && c.proc.exitCode === null) signalGroup(c.proc.pid, 'SIGTERM');
+      await Promise.race([Promise.all(order.map(exited)), sleep(8000)]);
+      for (const c of order) if (c.proc.pid && c.proc.exitCode === null && c.proc.signalCode === null) signalGroup(c.proc.pid, 'SIGKILL');
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  try {
+    const [temporalPort, httpPort, metricsPort, apiPort, sandboxPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const temporalAddress = `127.0.0.1:${temporalPort}`;
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+    const connectionsFile = writeConnections(dir, sandboxUrl);
+
+    const cli = process.env.TEMPORAL_CLI_PATH ?? execTemporalPath();
+    const temporal = start('temporal', cli, [
+      'server', 'start-dev', '--headless', '--ip', '127.0.0.1',
+      '--port', String(temporalPort), '--http-port', String(httpPort), '--metrics-port', String(metricsPort),
+      '--db-filename', join(dir, 'temporal.sqlite'),
+      ...SQLITE_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p]),
+      '--log-level', 'error',
+      ...Object.entries(SEARCH_ATTRIBUTE_CLI_TYPES).flatMap(([n, t]) => ['--search-attribute', `${n}=${t}`]),
+    ], {});
+    progress('stack', `temporal dev server on ${temporalAddress} (SQLite ${SQLITE_PRAGMAS.join(', ')}, ${dir})`);
+    const connection = await connectWhenUp(temporalAddress, 60_000);
+    const client = new Client({ connection });
+
+    const common = {
+      NODE_ENV: 'development',
+      TEMPORAL_ADDRESS: temporalAddress,
+      GATEWAY_CONNECTIONS_FILE: connectionsFile,
+      // Request logs would measure the pipe to this process, not Chargeloop; warnings and errors still show.
+      LOG_LEVEL: 'warn',
+      JSON_LOGS: 'true',
+      MERCHANT_WEBHOOK_URL: '',
+    };
+    const tsx = ['--import', 'tsx'];
+    // Worker and API can be asked to collect garbage before a memory reading (bench/processes/gc-on-signal.ts).
+    const app = ['--expose-gc', ...tsx];
+    const sandbox = start('sandbox', process.execPath, [...tsx, 'sandbox/main.ts'], {
+      SANDBOX_PORT: String(sandboxPort),
+      SANDBOX_CONNECTIONS_FILE: connectionsFile,
+      CHARGELOOP_URL: apiUrl,
+      // Duplicates would make the webhook counts depend on the seed; the bench measures the normal path.
+      SANDBOX_DUPLICATE_PROBABILITY: '0',
+    }, /gateway sandbox on/);
+    const worker = start('worker', process.execPath, [...app, 'bench/processes/worker.ts'], {
+      ...common,
+      BENCH_RATE_LIMITS: JSON.stringify({ [STORM_CONNECTION_ID]: options.stormRatePerSecond }),
+    }, /BENCH WORKER READY/);
+    const api = start('api', process.execPath, [...app, 'bench/processes/api.ts'], {
+      ...common,
+      API_PORT: String(apiPort),
+      PUBLIC_BASE_URL: apiUrl,
+    }, /BENCH API READY/);
+    progress('stack', 'starting sandbox, worker (bundles the workflows) and API');
+    await Promise.all([sandbox.ready, worker.ready, api.ready]);
+    progress('stack', `ready: api ${apiUrl}, sandbox ${sandboxUrl}`);
+    return {
+      client,
+      temporalAddress,
+      apiUrl,
+      sandboxUrl,
+      workerMaxCachedWorkflows: Number(/maxCachedWorkflows=(\d+)/.exec(worker.output())?.[1] ?? 0),
+      pids: { temporal: temporal.proc.pid!, worker: worker.proc.pid!, api: api.proc.pid!, sandbox: sandbox.proc.pid! },
+      stop: async () => {
+        await connection.close().catch(() => undefined);
+        await stop();
+      },
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function execTemporalPath(): string {
+  // scripts/temporal.sh resolves (and caches) the CLI; the bench never downloads anything else.
+  return execFileSync('bash', [resolve(root, 'scripts/temporal.sh'), 'cli'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+}
+
+/** The sandbox's connections on this run's port, plus the storm connection (same keys, its own rate limit). */
+function writeConnections(dir: string, sandboxUrl: string): string {
+  const base = JSON.parse(readFileSync(resolve(root, 'sandbox/connections.json'), 'utf8')) as Record<string, { baseUrl: string }>;
+  const out: Record<string, unknown> = {};
+  for (const [id, c] of Object.entries(base)) out[id] = { ...c, baseUrl: c.baseUrl.replace('http://127.0.0.1:4010', sandboxUrl) };
+  out[STORM_CONNECTION_ID] = out[ACTIVATION_CONNECTION_ID];
+  out[MEMORY_CONNECTION_ID] = out[ACTIVATION_CONNECTION_ID];
+  const file = join(dir, 'connections.json');
+  writeFileSync(file, JSON.stringify(out, null, 2));
+  return file;
+}
+
+async function connectWhenUp(address: string, timeoutMs: number): Promise<Connection> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await Connection.connect({ address, connectTimeout: '1s' });
+    } catch (err) {
+      if (Date.now() > until) throw err;
+      await sleep(250);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import { condition, defineSignal, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+
+/** The shape of a real subscription's activation, counted from its history: the baseline does the same, empty. */
+export interface BaselineInput {
+  activities: number;
+  signals: number;
+  timers: number;
+}
+
+export const baselineSignal = defineSignal('baselineSignal');
+
+const { noop } = proxyActivities<{ noop(): Promise<void> }>({ startToCloseTimeout: '1 minute' });
+
+/**
+ * The Temporal ceiling for one activation: the same number of activities, signals and timers as a real
+ * subscription, with empty bodies. Like the real workflow, a signal is awaited under a timer (the real one waits
+ * for the card authorization under its window); timers left over after the signals are 1 ms sleeps.
+ */
+export async function baselineWorkflow(input: BaselineInput): Promise<void> {
+  let received = 0;
+  let timers = 0;
+  let activities = 0;
+  setHandler(baselineSignal, () => void (received += 1));
+  const runUpTo = async (n: number): Promise<void> => {
+    for (; activities < n; activities++) await noop();
+  };
+  // Interleave as activation does: open a checkout (activity), wait for the webhook (signal), go on.
+  const perSignal = Math.max(1, Math.ceil(input.activities / Math.max(1, input.signals)));
+  for (let s = 1; s <= input.signals; s++) {
+    await runUpTo(Math.min(input.activities, activities + perSignal));
+    if (timers < input.timers) {
+      timers += 1;
+      await condition(() => received >= s, '1 day');
+    } else await condition(() => received >= s);
+  }
+  await runUpTo(input.activities);
+  for (; timers < input.timers; timers++) await sleep(1);
+}

@@ -1,0 +1,1 @@
+export { baselineWorkflow, baselineSignal } from './baseline';

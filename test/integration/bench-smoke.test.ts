@@ -1,0 +1,70 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { BenchResults } from '../../bench/report';
+import { temporalExecutable } from '../helpers/temporal-binaries';
+
+/**
+ * `npm run bench` end to end with tiny sizes: its own dev server, worker, API and sandbox, every scenario, the JSON.
+ * It checks that each figure was measured (positive), never how fast: timing is the bench's job, not the test's.
+ */
+const run = promisify(execFile);
+const root = resolve(__dirname, '../..');
+
+describe('bench smoke run (tiny N)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs every scenario and writes positive figures to the results JSON', async () => {
+    await run(process.execPath, ['--import', 'tsx', 'bench/run.ts'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        TEMPORAL_CLI_PATH: temporalExecutable('cli'),
+        BENCH_N: '4',
+        BENCH_STORM_N: '4',
+        BENCH_WEBHOOKS: '40',
+        BENCH_WEBHOOK_CONNECTIONS: '4',
+        BENCH_MEMORY_LEVELS: '5,10',
+        BENCH_TIMEOUT_MINUTES: '4',
+        BENCH_RESULTS_DIR: dir,
+      },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(files).toHaveLength(1);
+    const r = JSON.parse(readFileSync(join(dir, files[0]!), 'utf8')) as BenchResults;
+
+    for (const load of [r.webhooks.full, r.webhooks.bareRoute, r.webhooks.rawSignals]) {
+      expect(load.requests).toBe(40);
+      expect(load.perSecond).toBeGreaterThan(0);
+      expect(load.p99Ms).toBeGreaterThanOrEqual(load.p50Ms);
+    }
+    expect(r.webhooks.full.non2xx).toBe(0);
+    expect(r.webhooks.ratioToBareRoute).toBeGreaterThan(0);
+    expect(r.webhooks.ratioToRawSignals).toBeGreaterThan(0);
+
+    expect(r.activation.n).toBe(4);
+    expect(r.activation.subscriptionsPerSecond).toBeGreaterThan(0);
+    expect(r.activation.baselinePerSecond).toBeGreaterThan(0);
+    expect(r.activation.ratio).toBeGreaterThan(0);
+    expect(r.activation.stateTransitionsPerSubscription).toBeGreaterThan(0);
+    expect(r.activation.baselineStateTransitions).toBeGreaterThan(0);
+    // The baseline repeats the real activation's shape.
+    expect(r.activation.baselineShape.activities).toBe(r.activation.shape.activities);
+    expect(r.activation.baselineShape.signals).toBe(r.activation.shape.signals);
+
+    expect(r.renewalStorm.n).toBe(4);
+    expect(r.renewalStorm.achievedPerSecond).toBeGreaterThan(0);
+    expect(r.renewalStorm.ratioToLimit).toBeGreaterThan(0);
+    expect(r.renewalStorm.lastRenewalSeconds).toBeGreaterThan(0);
+
+    expect(r.memory.levels.map((l) => l.openSubscriptions)).toEqual([5, 10]);
+    for (const l of r.memory.levels) {
+      expect(l.workerRssBytes).toBeGreaterThan(0);
+      expect(l.apiRssBytes).toBeGreaterThan(0);
+    }
+  }, 300_000);
+});
