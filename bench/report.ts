@@ -34,6 +34,7 @@ export const temporalInfo = (server: string): BenchResults['temporal'] => ({ ser
 
 const mib = (b: number): string => (b / 1024 / 1024).toFixed(1);
 const kib = (b: number): string => (b / 1024).toFixed(1);
+const ratio = (a: number, b: number): string => (b === 0 ? 'n/a' : (a / b).toFixed(2));
 
 /** The results as one markdown table: each figure beside its same-run baseline and the ratio that matters. */
 export function markdown(r: BenchResults): string {
@@ -46,16 +47,17 @@ export function markdown(r: BenchResults): string {
     ['Activation throughput', `${a.subscriptionsPerSecond} subscriptions/s (N=${a.n}, ${a.seconds} s), ${a.stateTransitionsPerSubscription} state transitions each`, `empty workflow, ${a.shape.activities} activities / ${a.shape.signals} signals / ${a.shape.timers} timers: ${a.baselinePerSecond} workflows/s, ${a.baselineStateTransitions} state transitions each`, `${a.ratio}`],
     ['Renewal storm', `${s.achievedPerSecond} charges/s (N=${s.n}); last renewal ${s.lastRenewalSeconds} s after the due instant (floor ${s.minimumSeconds} s)${s.late ? `; ${s.late} late` : ''}`, `configured limit ${s.configuredPerSecond} charges/s`, `${s.ratioToLimit}`],
   ];
-  let prev = { open: 0, worker: r.memory.idleWorkerRssBytes, api: r.memory.idleApiRssBytes };
-  for (const l of r.memory.levels) {
+  const m = r.memory;
+  m.subscriptions.forEach((l, i) => {
+    const b = m.baseline[i];
+    const isLast = i === m.subscriptions.length - 1;
     rows.push([
-      `Memory, ${l.openSubscriptions} open subscriptions`,
-      `worker ${mib(l.workerRssBytes)} MiB, API ${mib(l.apiRssBytes)} MiB RSS`,
-      `${prev.open === 0 ? 'idle' : `${prev.open} open`}: worker ${mib(prev.worker)} MiB, API ${mib(prev.api)} MiB`,
-      `worker ${kib(l.workerBytesPerSubscription)} KiB / subscription, API ${kib(l.apiBytesPerSubscription)} KiB`,
+      `Memory, ${l.open} open subscriptions`,
+      `worker ${mib(l.workerRssBytes)} MiB RSS (+${kib(l.workerBytesPerWorkflow)} KiB per subscription), API ${mib(l.apiRssBytes)} MiB (${kib(l.apiBytesPerWorkflow)} KiB per subscription)`,
+      b ? `${b.open} empty workflows on a timer: +${kib(b.workerBytesPerWorkflow)} KiB each in the worker` : '',
+      isLast ? `${m.ratio}` : `${b ? ratio(l.workerBytesPerWorkflow, b.workerBytesPerWorkflow) : ''}`,
     ]);
-    prev = { open: l.openSubscriptions, worker: l.workerRssBytes, api: l.apiRssBytes };
-  }
+  });
   const header = ['Scenario', 'Chargeloop', 'Baseline (same run, same server)', 'Ratio'];
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   return [
@@ -65,7 +67,7 @@ export function markdown(r: BenchResults): string {
     line(header.map(() => '---')),
     ...rows.map(line),
     '',
-    `Worker sticky cache: ${r.memory.workerMaxCachedWorkflows} workflows (SDK default for this heap limit).`,
+    `Idle RSS: worker ${mib(m.idleWorkerRssBytes)} MiB, API ${mib(m.idleApiRssBytes)} MiB. Worker sticky cache: ${m.workerMaxCachedWorkflows} workflows per worker (SDK default for this heap limit).`,
   ].join('\n');
 }
 

@@ -41,15 +41,24 @@ export async function startDirect(client: Client, id: string, connectionId: stri
   });
 }
 
-/** Polls the state query until the workflow has opened its checkout (what the API does before answering 201). */
+/**
+ * Polls the state query until the workflow has opened its checkout (what the API does before answering 201).
+ * A query can fail while the worker is saturated (the server gives up waiting for it); that is retried, not fatal.
+ */
 export async function checkoutUrlOf(client: Client, id: string, timeoutMs: number): Promise<string> {
   const handle = client.workflow.getHandle(subscriptionWorkflowId(id));
   const until = Date.now() + timeoutMs;
+  let last = 'no answer yet';
   for (;;) {
-    const view = await handle.query(stateQuery);
-    if (view.authorization.checkoutUrl) return view.authorization.checkoutUrl;
-    if (Date.now() > until) throw new Error(`${id}: no checkout after ${timeoutMs} ms (status ${view.status})`);
-    await sleep(100);
+    try {
+      const view = await handle.query(stateQuery);
+      if (view.authorization.checkoutUrl) return view.authorization.checkoutUrl;
+      last = `status ${view.status}`;
+    } catch (err) {
+      last = err instanceof Error ? err.message : String(err);
+    }
+    if (Date.now() > until) throw new Error(`${id}: no checkout after ${timeoutMs} ms (${last})`);
+    await sleep(250);
   }
 }
 

@@ -1,5 +1,17 @@
 import { progress } from './progress';
 
+/** Retries a read that can fail under load (queries time out while the worker is saturated), `attempts` times. */
+export async function retrying<T>(attempts: number, read: () => Promise<T>): Promise<T> {
+  for (let k = 1; ; k++) {
+    try {
+      return await read();
+    } catch (err) {
+      if (k >= attempts) throw err;
+      await sleep(500 * k);
+    }
+  }
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**

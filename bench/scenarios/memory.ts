@@ -1,33 +1,71 @@
+import type { Client } from '@temporalio/client';
 import { subscriptionWorkflowId } from '../../src/shared/ids';
 import type { BenchConfig } from '../config';
 import { MEMORY_CONNECTION_ID, type Stack } from '../stack';
+import { BASELINE_TASK_QUEUE } from '../task-queues';
+import { baselineWorkflow } from '../workflows';
+import { historyShape } from '../lib/history';
 import { runPool } from '../lib/pool';
 import { progress } from '../lib/progress';
 import { rssBytes } from '../lib/rss';
-import { round } from '../lib/stats';
+import { ratio, round } from '../lib/stats';
 import { checkoutUrlOf, countWorkflows, startDirect } from '../lib/subscriptions';
-import { pollUntil, sleep } from '../lib/wait';
+import { pollUntil, retrying, sleep } from '../lib/wait';
 
 export interface MemoryLevel {
-  openSubscriptions: number;
+  open: number;
   workerRssBytes: number;
   apiRssBytes: number;
-  /** (worker RSS here − at the previous level) / subscriptions added: the marginal cost of one more. */
-  workerBytesPerSubscription: number;
-  apiBytesPerSubscription: number;
+  /** (worker RSS here − at the previous level) / workflows added: the marginal cost of one more. */
+  workerBytesPerWorkflow: number;
+  apiBytesPerWorkflow: number;
   seconds: number;
 }
 
 export interface MemoryResult {
-  /** Workflows the worker keeps in its sticky cache; beyond this, open subscriptions live only on the server. */
+  /** Workflows each worker keeps in its sticky cache; beyond this, open workflows live only on the server. */
   workerMaxCachedWorkflows: number;
   idleWorkerRssBytes: number;
   idleApiRssBytes: number;
-  levels: MemoryLevel[];
+  /** Empty workflows parked on a timer (the baseline), then real subscriptions waiting on theirs. */
+  baseline: MemoryLevel[];
+  subscriptions: MemoryLevel[];
+  /** Worker bytes per open subscription / bytes per parked empty workflow, at the largest level. */
+  ratio: number;
 }
 
-const runningQuery = `WorkflowType='subscriptionWorkflow' AND GatewayConnectionId='${MEMORY_CONNECTION_ID}' AND ExecutionStatus='Running'`;
-const id = (i: number): string => `mem-${i}`;
+interface Kind {
+  name: string;
+  running: string;
+  start(client: Client, i: number): Promise<void>;
+  /** Resolves once workflow i has done its first work and sits on its timer. */
+  settled(client: Client, i: number, timeoutMs: number): Promise<void>;
+  workflowId(i: number): string;
+}
+
+const subscriptions: Kind = {
+  name: 'subscriptions',
+  running: `WorkflowType='subscriptionWorkflow' AND GatewayConnectionId='${MEMORY_CONNECTION_ID}' AND ExecutionStatus='Running'`,
+  // Started with the client (the input the API builds), checkout opened, nobody pays: waits on the authorization window.
+  start: (client, i) => startDirect(client, `mem-${i}`, MEMORY_CONNECTION_ID),
+  settled: async (client, i, timeoutMs) => void (await checkoutUrlOf(client, `mem-${i}`, timeoutMs)),
+  workflowId: (i) => subscriptionWorkflowId(`mem-${i}`),
+};
+
+const parked: Kind = {
+  name: 'baseline',
+  running: "WorkflowType='baselineWorkflow' AND ExecutionStatus='Running'",
+  // One empty activity, then a signal that never comes under a one-day timer: the cheapest workflow that is open.
+  start: async (client, i) =>
+    void (await client.workflow.start(baselineWorkflow, { taskQueue: BASELINE_TASK_QUEUE, workflowId: `mem-baseline-${i}`, args: [{ activities: 1, signals: 1, timers: 1 }] })),
+  settled: async (client, i, timeoutMs) => {
+    await pollUntil(`mem-baseline-${i} on its timer`, 'memory', timeoutMs, async () => {
+      const shape = await retrying(5, () => historyShape(client, `mem-baseline-${i}`));
+      return { done: shape.timers > 0, note: `${shape.events} events` };
+    });
+  },
+  workflowId: (i) => `mem-baseline-${i}`,
+};
 
 /** Median of three RSS reads, each a second after asking the process for a full GC (gc-on-signal.ts). */
 async function settledRss(pid: number): Promise<number> {
@@ -41,58 +79,69 @@ async function settledRss(pid: number): Promise<number> {
 }
 
 /**
- * Resident memory of the worker and API processes with 1,000 and 10,000 (configurable) open subscriptions, each
- * waiting on a timer (the authorization window: started with the client, checkout opened, nobody pays). Runs first,
- * on an idle stack, so the levels are not mixed with other scenarios' workflows; its workflows are terminated after.
+ * Resident memory of the worker and API processes as open workflows waiting on timers are added, level by level
+ * (1,000 and 10,000 by default): first empty baseline workflows, then real subscriptions, in the same worker
+ * process. Figures are marginal (RSS growth / workflows added), so what the earlier levels left behind cancels out.
+ * Runs first, on an idle stack; its workflows are terminated afterwards.
  */
 export async function runMemory(stack: Stack, cfg: BenchConfig, timeoutMs: number): Promise<MemoryResult> {
-  const { client, pids } = stack;
-  const idleWorker = await settledRss(pids.worker);
-  const idleApi = await settledRss(pids.api);
-  progress('memory', `idle: worker ${mib(idleWorker)}, api ${mib(idleApi)}`);
-  const levels: MemoryLevel[] = [];
-  let open = 0;
-  let prev = { worker: idleWorker, api: idleApi, open: 0 };
-  for (const level of cfg.memoryLevels) {
-    const started = Date.now();
-    const from = open;
-    await runPool(level - from, cfg.clientConcurrency, async (k) => {
-      await startDirect(client, id(from + k), MEMORY_CONNECTION_ID);
-      open += 1;
-      if (open % 500 === 0) progress('memory', `${open}/${level} started`);
-    });
-    // Every start is accepted; wait until the last ones have opened their checkout and sit on their timer.
-    for (let i = Math.max(from, level - 10); i < level; i++) await checkoutUrlOf(client, id(i), timeoutMs);
-    await pollUntil('open subscriptions', 'memory', timeoutMs, async () => {
-      const running = await countWorkflows(client, runningQuery);
-      return { done: running >= level, note: `${running}/${level} running` };
-    });
-    const worker = await settledRss(pids.worker);
-    const api = await settledRss(pids.api);
-    const added = level - prev.open;
-    levels.push({
-      openSubscriptions: level,
-      workerRssBytes: worker,
-      apiRssBytes: api,
-      workerBytesPerSubscription: Math.round((worker - prev.worker) / added),
-      apiBytesPerSubscription: Math.round((api - prev.api) / added),
-      seconds: round((Date.now() - started) / 1000, 1),
-    });
-    progress('memory', `${level} open: worker ${mib(worker)}, api ${mib(api)}`);
-    prev = { worker, api, open: level };
-  }
-  await cleanUp(stack, cfg, open, timeoutMs);
-  return { workerMaxCachedWorkflows: stack.workerMaxCachedWorkflows, idleWorkerRssBytes: idleWorker, idleApiRssBytes: idleApi, levels };
+  const idleWorker = await settledRss(stack.pids.worker);
+  const idleApi = await settledRss(stack.pids.api);
+  progress('memory', `idle: worker ${mib(idleWorker)}, api ${mib(idleApi)}; worker cache ${stack.workerMaxCachedWorkflows} workflows`);
+  let prev = { worker: idleWorker, api: idleApi };
+  const measure = async (kind: Kind): Promise<MemoryLevel[]> => {
+    const levels: MemoryLevel[] = [];
+    let open = 0;
+    for (const level of cfg.memoryLevels) {
+      const started = Date.now();
+      const from = open;
+      await runPool(level - from, cfg.clientConcurrency, async (k) => {
+        await kind.start(stack.client, from + k);
+        open += 1;
+        if (open % 500 === 0) progress('memory', `${kind.name}: ${open}/${level} started`);
+      });
+      // Starts return at once; wait until the last ones have done their first work and sit on their timer.
+      for (let i = Math.max(from, level - 10); i < level; i++) await kind.settled(stack.client, i, timeoutMs);
+      await pollUntil(`${kind.name} open`, 'memory', timeoutMs, async () => {
+        const running = await countWorkflows(stack.client, kind.running);
+        return { done: running >= level, note: `${running}/${level} running` };
+      });
+      const worker = await settledRss(stack.pids.worker);
+      const api = await settledRss(stack.pids.api);
+      const added = level - from;
+      levels.push({
+        open: level,
+        workerRssBytes: worker,
+        apiRssBytes: api,
+        workerBytesPerWorkflow: Math.round((worker - prev.worker) / added),
+        apiBytesPerWorkflow: Math.round((api - prev.api) / added),
+        seconds: round((Date.now() - started) / 1000, 1),
+      });
+      progress('memory', `${kind.name}: ${level} open: worker ${mib(worker)}, api ${mib(api)}`);
+      prev = { worker, api };
+    }
+    await terminateAll(stack, cfg, kind, open, timeoutMs);
+    return levels;
+  };
+  const baseline = await measure(parked);
+  const subs = await measure(subscriptions);
+  const last = <T>(xs: T[]): T | undefined => xs[xs.length - 1];
+  return {
+    workerMaxCachedWorkflows: stack.workerMaxCachedWorkflows,
+    idleWorkerRssBytes: idleWorker,
+    idleApiRssBytes: idleApi,
+    baseline,
+    subscriptions: subs,
+    ratio: ratio(last(subs)?.workerBytesPerWorkflow ?? 0, last(baseline)?.workerBytesPerWorkflow ?? 0),
+  };
 }
 
-/** Terminates the memory scenario's workflows so later scenarios run on the same, emptier server. */
-async function cleanUp(stack: Stack, cfg: BenchConfig, open: number, timeoutMs: number): Promise<void> {
-  progress('memory', `terminating ${open} open subscriptions`);
-  await runPool(open, cfg.clientConcurrency, async (i) => {
-    await stack.client.workflow.getHandle(subscriptionWorkflowId(id(i))).terminate('bench memory scenario finished');
-  });
-  await pollUntil('terminations visible', 'memory', timeoutMs, async () => {
-    const running = await countWorkflows(stack.client, runningQuery);
+/** Terminates one kind's workflows so what follows runs on the same, emptier server. */
+async function terminateAll(stack: Stack, cfg: BenchConfig, kind: Kind, open: number, timeoutMs: number): Promise<void> {
+  progress('memory', `${kind.name}: terminating ${open} open workflows`);
+  await runPool(open, cfg.clientConcurrency, (i) => stack.client.workflow.getHandle(kind.workflowId(i)).terminate('bench memory scenario finished'));
+  await pollUntil(`${kind.name} terminations visible`, 'memory', timeoutMs, async () => {
+    const running = await countWorkflows(stack.client, kind.running);
     return { done: running === 0, note: `${running} still running` };
   });
 }

@@ -6,11 +6,12 @@ import { runPool } from '../lib/pool';
 import { progress } from '../lib/progress';
 import { ratio, round } from '../lib/stats';
 import { checkoutUrlOf, countWorkflows, payAtCheckout, startDirect, statusQuery } from '../lib/subscriptions';
-import { pollUntil } from '../lib/wait';
+import { pollUntil, retrying } from '../lib/wait';
 
 export interface StormResult {
   n: number;
   configuredPerSecond: number;
+  /** Renewals charged on time / seconds from the due instant to the last one's recorded success. */
   achievedPerSecond: number;
   /** achieved / configured: at most 1 when the limit is honoured, near 1 when the limit is the bottleneck. */
   ratioToLimit: number;
@@ -55,15 +56,16 @@ export async function runStorm(stack: Stack, cfg: BenchConfig, activationPerSeco
   });
 
   const times = await runPool(n, cfg.clientConcurrency, async (i) => {
-    const view = await client.workflow.getHandle(subscriptionWorkflowId(id(i))).query(stateQuery);
+    const view = await retrying(5, () => client.workflow.getHandle(subscriptionWorkflowId(id(i))).query(stateQuery));
     const charge = view.charges.find((c) => c.cycle === 1 && c.kind === 'renewal' && c.outcome === 'succeeded');
     if (!charge) throw new Error(`${id(i)}: no successful cycle-1 renewal`);
     return Date.parse(charge.at);
   });
+  // Rate over the storm window, from the due instant to the last recorded success. (Spacing between the first and
+  // last success alone can read above the limit: the first one also carries the timer's and the task's latency.)
   const onTime = times.filter((t) => t >= anchor);
-  const first = Math.min(...onTime);
   const last = Math.max(...onTime);
-  const achieved = onTime.length > 1 && last > first ? (onTime.length - 1) / ((last - first) / 1000) : 0;
+  const achieved = onTime.length > 0 && last > anchor ? onTime.length / ((last - anchor) / 1000) : 0;
   return {
     n,
     configuredPerSecond: cfg.stormRatePerSecond,

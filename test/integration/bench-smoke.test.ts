@@ -61,10 +61,13 @@ describe('bench smoke run (tiny N)', () => {
     expect(r.renewalStorm.ratioToLimit).toBeGreaterThan(0);
     expect(r.renewalStorm.lastRenewalSeconds).toBeGreaterThan(0);
 
-    expect(r.memory.levels.map((l) => l.openSubscriptions)).toEqual([5, 10]);
-    for (const l of r.memory.levels) {
-      expect(l.workerRssBytes).toBeGreaterThan(0);
-      expect(l.apiRssBytes).toBeGreaterThan(0);
+    // RSS deltas at 5 and 10 workflows are noise (they can even be negative), so only the readings are checked.
+    for (const levels of [r.memory.baseline, r.memory.subscriptions]) {
+      expect(levels.map((l) => l.open)).toEqual([5, 10]);
+      for (const l of levels) {
+        expect(l.workerRssBytes).toBeGreaterThan(0);
+        expect(l.apiRssBytes).toBeGreaterThan(0);
+      }
     }
   }, 300_000);
 });
