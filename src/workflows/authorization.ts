@@ -3,7 +3,7 @@ import { formatDuration } from '../shared/calendar';
 import { refundReference } from '../shared/ids';
 import { formatMoney } from '../shared/money';
 import { gateway } from './activity-proxies';
-import { attemptCharge, refusedOutright } from './charging';
+import { attemptCharge, isDuplicateReference, refusedOutright } from './charging';
 import type { SubscriptionState } from './subscription-state';
 import { waitUntil } from './waits';
 
@@ -34,6 +34,10 @@ async function openCheckout(sub: SubscriptionState, expiresAt: number, failures:
     sub.setCheckout(result.checkoutUrl);
     return 0;
   } catch (err) {
+    if (isDuplicateReference(err)) {
+      sub.useNextAuthorizationReference();
+      return failures;
+    }
     const refused = refusedOutright(err);
     if (refused) {
       sub.expireAuthorization(refused);

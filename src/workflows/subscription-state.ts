@@ -2,6 +2,7 @@ import { firstPeriodIndexAfter, periodStart, trialEnd } from '../shared/calendar
 import type { GatewayEvent } from '../shared/gateway-events';
 import { gatewayPolicy, type GatewayPolicy } from '../shared/gateway-policy';
 import type { StoredCard } from '../shared/gateway-port';
+import { authorizationReference } from '../shared/ids';
 import { merchantEventId, type MerchantEvent, type MerchantEventType } from '../shared/merchant-events';
 import type { Plan } from '../shared/schemas';
 import type { ChargeRecord, RefundRecord } from '../shared/state';
@@ -128,6 +129,17 @@ export class SubscriptionState {
   }
 
   // ── authorization ──────────────────────────────────────────────────────────
+
+  /**
+   * The checkout under the current reference exists but its URL was lost (a retried call found the reference taken).
+   * Nobody can pay a checkout nobody has, so the next one opens under the next deterministic reference.
+   */
+  useNextAuthorizationReference(): void {
+    const a = this.s.authorization;
+    const attempt = Number(/-auth(\d+)$/.exec(a.reference)?.[1] ?? 1);
+    a.reference = authorizationReference(this.s.input.subscriptionId, attempt + 1);
+    this.changed();
+  }
 
   setCheckout(checkoutUrl: string): void {
     this.s.authorization.checkoutUrl = checkoutUrl;
