@@ -5,6 +5,7 @@ import { formatMoney } from '../shared/money';
 import { gateway } from './activity-proxies';
 import { attemptCharge, isDuplicateReference, refusedOutright } from './charging';
 import type { SubscriptionState } from './subscription-state';
+import { buildView } from './view';
 import { waitUntil } from './waits';
 
 const CHECKOUT_BACKOFF = { firstMs: 60_000, maxMs: 30 * 60_000 };
@@ -32,6 +33,7 @@ async function openCheckout(sub: SubscriptionState, expiresAt: number, failures:
       ],
     );
     sub.setCheckout(result.checkoutUrl);
+    sub.checkoutView = buildView(sub);
     return 0;
   } catch (err) {
     if (isDuplicateReference(err)) {

@@ -7,6 +7,7 @@ import {
   CancelRequestSchema,
   changePlanUpdate,
   ChangePlanRequestSchema,
+  checkoutUpdate,
   gatewayEventSignal,
   pauseUpdate,
   refundUpdate,
@@ -68,6 +69,12 @@ async function refund(sub: SubscriptionState, raw: unknown): Promise<void> {
 /** Registers the query, the webhook signal and every update, each refused with a reason when illegal. */
 export function installHandlers(sub: SubscriptionState): void {
   setHandler(stateQuery, () => buildView(sub));
+
+  // No validator: waiting is always allowed; after a continue-as-new (long after any create) it answers the current view.
+  setHandler(checkoutUpdate, async () => {
+    await condition(() => sub.checkoutView !== null || sub.s.status !== 'incomplete');
+    return sub.checkoutView ?? buildView(sub);
+  });
 
   setHandler(gatewayEventSignal, (raw) => {
     const parsed = GatewayEventSchema.safeParse(raw);

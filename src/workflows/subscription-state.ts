@@ -5,7 +5,7 @@ import type { StoredCard } from '../shared/gateway-port';
 import { authorizationReference } from '../shared/ids';
 import { merchantEventId, type MerchantEvent, type MerchantEventType } from '../shared/merchant-events';
 import type { Plan } from '../shared/schemas';
-import type { ChargeRecord, RefundRecord } from '../shared/state';
+import type { ChargeRecord, RefundRecord, SubscriptionView } from '../shared/state';
 import type { SubscriptionStatus } from '../shared/status';
 import { nextRetryAt } from './dunning';
 import { RETAINED, type SubscriptionSnapshot } from './snapshot';
@@ -34,6 +34,8 @@ export class SubscriptionState {
   outboxHeld = false;
   /** Failed attempts to open the checkout (the authorization phase never spans a continue-as-new). */
   checkoutFailures = 0;
+  /** The subscription as it was when the checkout opened: the create response, identical for every retry. */
+  checkoutView: SubscriptionView | null = null;
   onChange: () => void = () => undefined;
 
   constructor(

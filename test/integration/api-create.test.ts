@@ -3,12 +3,13 @@ import { Client, Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Express } from 'express';
+import { gatewayEventSignal, stateQuery } from '../../src/shared/messages';
 import { bearer, READ_KEY, testApp } from '../helpers/api';
 import { client, createBody, eventually, newKey } from '../helpers/api-requests';
-import { createDevServerEnv, uniqueTaskQueue } from '../helpers/environments';
-import { bundleFixtureWorkflows, fakeCheckout } from '../helpers/fixture-workers';
+import { bundleWorkflows, createDevServerEnv, uniqueTaskQueue } from '../helpers/environments';
+import { fakeSubscriptionActivities } from '../helpers/fixture-workers';
 
-/** Runs against the test-only stand-in workflow (test/fixtures/workflows), which opens a checkout like the real one. */
+/** Runs against the real subscription workflow; the gateway activities are faked as an always-succeeding gateway. */
 // Server start and bundling take longer than jest's default 5 s (jest.config.js's per-project testTimeout is not applied).
 jest.setTimeout(60_000);
 
@@ -23,7 +24,7 @@ describe('POST /v1/subscriptions on the Temporal dev server', () => {
   beforeAll(async () => {
     env = await createDevServerEnv();
     taskQueue = uniqueTaskQueue('api-create');
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await bundleFixtureWorkflows(), activities: fakeCheckout });
+    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await bundleWorkflows(), activities: fakeSubscriptionActivities });
     running = worker.run();
     app = testApp(env.client, taskQueue);
     api = client(app);
@@ -59,6 +60,16 @@ describe('POST /v1/subscriptions on the Temporal dev server', () => {
     const second = await api.post('/v1/subscriptions', body, key).expect(201);
     expect(second.body).toEqual(first.body);
     expect(second.headers['idempotent-replayed']).toBe('true');
+
+    // The customer pays: the subscription moves on, but a retried create still gets the original answer.
+    const handle = env.client.workflow.getHandle(`subscription-${first.body.id}`);
+    await handle.signal(gatewayEventSignal, {
+      type: 'charge.succeeded', eventId: `evt-${first.body.id}`, gateway: 'paystack', reference: first.body.authorization.reference,
+      gatewayTransactionId: 'tx-auth', amount: first.body.authorization.amount, paidAt: new Date().toISOString(),
+      card: { token: 'AUTH_test', last4: '4081', reusable: true }, needsVerification: false,
+    });
+    const moved = await eventually(() => handle.query(stateQuery), (view) => view.status === 'active');
+    expect(moved.status).toBe('active');
 
     // A second app over a brand-new connection: nothing survives from the first but what Temporal holds.
     const connection = await Connection.connect({ address: env.address });
