@@ -34,6 +34,11 @@ export class SubscriptionState {
   outboxHeld = false;
   /** Failed attempts to open the checkout (the authorization phase never spans a continue-as-new). */
   checkoutFailures = 0;
+  /**
+   * The main loop is parked in a wait: no webhook half-applied, no step half-done. Cancel and pause apply only
+   * then, so they never cut between a payment and its bookkeeping (e.g. the authorization refund).
+   */
+  idle = false;
   /** The subscription as it was when the checkout opened: the create response, identical for every retry. */
   checkoutView: SubscriptionView | null = null;
   onChange: () => void = () => undefined;

@@ -1,10 +1,3 @@
-import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-
-/** Bundle of the test-only fixture workflows (test/fixtures/workflows), for workers in API and notify tests. */
-export async function bundleFixtureWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../fixtures/workflows'), logger: new DefaultLogger('WARN') });
-}
-
 /**
  * Every activity the subscription workflow calls, faked as an always-succeeding gateway with no merchant endpoint,
  * for API tests that run the real workflow (src/workflows) but are not about the gateway.
