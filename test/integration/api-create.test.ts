@@ -4,6 +4,8 @@ import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Express } from 'express';
 import { gatewayEventSignal, stateQuery } from '../../src/shared/messages';
+import { createGatewayApiDeps } from '../../src/api/gateway-wiring';
+import { parseConnections } from '../../src/gateways/connections';
 import { bearer, READ_KEY, testApp } from '../helpers/api';
 import { client, createBody, eventually, newKey } from '../helpers/api-requests';
 import { bundleWorkflows, createDevServerEnv, uniqueTaskQueue } from '../helpers/environments';
@@ -51,6 +53,17 @@ describe('POST /v1/subscriptions on the Temporal dev server', () => {
     });
     expect(Date.parse(String(res.body.authorization.expiresAt))).toBeGreaterThan(Date.now());
     await api.get('/v1/subscriptions/sub-create-1').expect(200);
+  });
+
+  it("charges a connection's own authorization minimum (Paystack publishes none for KES)", async () => {
+    const connections = parseConnections({
+      'paystack-ke': { gateway: 'paystack', mode: 'test', keys: { secretKey: 'sk_test_x' }, authorizationMinimums: { KES: 500 } },
+    });
+    const gatewayDeps = createGatewayApiDeps({ connections, temporal: env.client, publicBaseUrl: 'http://127.0.0.1:3000', checkConnection: () => Promise.resolve() });
+    const kenya = client(testApp(env.client, taskQueue, gatewayDeps));
+    const plan = { id: 'ke', amount: 100000, currency: 'KES', interval: 'month', intervalCount: 1, trialDays: 0, totalCycles: null };
+    const res = await kenya.post('/v1/subscriptions', createBody({ plan, gatewayConnectionId: 'paystack-ke' })).expect(201);
+    expect(res.body.authorization.amount).toEqual({ amount: 500, currency: 'KES' });
   });
 
   it('creates once for one key, with identical answers, also from a restarted API process', async () => {
