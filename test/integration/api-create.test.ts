@@ -3,12 +3,15 @@ import { Client, Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Express } from 'express';
+import { gatewayEventSignal, stateQuery } from '../../src/shared/messages';
+import { createGatewayApiDeps } from '../../src/api/gateway-wiring';
+import { parseConnections } from '../../src/gateways/connections';
 import { bearer, READ_KEY, testApp } from '../helpers/api';
 import { client, createBody, eventually, newKey } from '../helpers/api-requests';
-import { createDevServerEnv, uniqueTaskQueue } from '../helpers/environments';
-import { bundleFixtureWorkflows, fakeCheckout } from '../helpers/fixture-workers';
+import { bundleWorkflows, createDevServerEnv, uniqueTaskQueue } from '../helpers/environments';
+import { fakeSubscriptionActivities } from '../helpers/fixture-workers';
 
-/** Runs against the test-only stand-in workflow (test/fixtures/workflows), which opens a checkout like the real one. */
+/** Runs against the real subscription workflow; the gateway activities are faked as an always-succeeding gateway. */
 // Server start and bundling take longer than jest's default 5 s (jest.config.js's per-project testTimeout is not applied).
 jest.setTimeout(60_000);
 
@@ -23,7 +26,7 @@ describe('POST /v1/subscriptions on the Temporal dev server', () => {
   beforeAll(async () => {
     env = await createDevServerEnv();
     taskQueue = uniqueTaskQueue('api-create');
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await bundleFixtureWorkflows(), activities: fakeCheckout });
+    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await bundleWorkflows(), activities: fakeSubscriptionActivities });
     running = worker.run();
     app = testApp(env.client, taskQueue);
     api = client(app);
@@ -52,6 +55,17 @@ describe('POST /v1/subscriptions on the Temporal dev server', () => {
     await api.get('/v1/subscriptions/sub-create-1').expect(200);
   });
 
+  it("charges a connection's own authorization minimum (Paystack publishes none for KES)", async () => {
+    const connections = parseConnections({
+      'paystack-ke': { gateway: 'paystack', mode: 'test', keys: { secretKey: 'sk_test_x' }, authorizationMinimums: { KES: 500 } },
+    });
+    const gatewayDeps = createGatewayApiDeps({ connections, temporal: env.client, publicBaseUrl: 'http://127.0.0.1:3000', checkConnection: () => Promise.resolve() });
+    const kenya = client(testApp(env.client, taskQueue, gatewayDeps));
+    const plan = { id: 'ke', amount: 100000, currency: 'KES', interval: 'month', intervalCount: 1, trialDays: 0, totalCycles: null };
+    const res = await kenya.post('/v1/subscriptions', createBody({ plan, gatewayConnectionId: 'paystack-ke' })).expect(201);
+    expect(res.body.authorization.amount).toEqual({ amount: 500, currency: 'KES' });
+  });
+
   it('creates once for one key, with identical answers, also from a restarted API process', async () => {
     const body = createBody();
     const key = newKey('create');
@@ -59,6 +73,16 @@ describe('POST /v1/subscriptions on the Temporal dev server', () => {
     const second = await api.post('/v1/subscriptions', body, key).expect(201);
     expect(second.body).toEqual(first.body);
     expect(second.headers['idempotent-replayed']).toBe('true');
+
+    // The customer pays: the subscription moves on, but a retried create still gets the original answer.
+    const handle = env.client.workflow.getHandle(`subscription-${first.body.id}`);
+    await handle.signal(gatewayEventSignal, {
+      type: 'charge.succeeded', eventId: `evt-${first.body.id}`, gateway: 'paystack', reference: first.body.authorization.reference,
+      gatewayTransactionId: 'tx-auth', amount: first.body.authorization.amount, paidAt: new Date().toISOString(),
+      card: { token: 'AUTH_test', last4: '4081', reusable: true }, needsVerification: false,
+    });
+    const moved = await eventually(() => handle.query(stateQuery), (view) => view.status === 'active');
+    expect(moved.status).toBe('active');
 
     // A second app over a brand-new connection: nothing survives from the first but what Temporal holds.
     const connection = await Connection.connect({ address: env.address });

@@ -4,8 +4,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Express } from 'express';
 import { testApp } from '../helpers/api';
 import { client, createBody, eventually } from '../helpers/api-requests';
-import { createDevServerEnv, uniqueTaskQueue } from '../helpers/environments';
-import { bundleFixtureWorkflows, fakeCheckout } from '../helpers/fixture-workers';
+import { bundleWorkflows, createDevServerEnv, uniqueTaskQueue } from '../helpers/environments';
+import { fakeSubscriptionActivities } from '../helpers/fixture-workers';
 
 interface Page {
   data: { id: string; status: string; customerId: string; gateway: string; planId: string }[];
@@ -26,7 +26,7 @@ describe('GET /v1/subscriptions (Temporal visibility), metrics and request ids',
   beforeAll(async () => {
     env = await createDevServerEnv();
     const taskQueue = uniqueTaskQueue('api-list');
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await bundleFixtureWorkflows(), activities: fakeCheckout });
+    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await bundleWorkflows(), activities: fakeSubscriptionActivities });
     running = worker.run();
     app = testApp(env.client, taskQueue);
     api = client(app);

@@ -3,12 +3,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { gatewayEventSignal } from '../../src/shared/messages';
 import { testApp } from '../helpers/api';
 import { client, createBody, eventually, newKey } from '../helpers/api-requests';
-import { createDevServerEnv, uniqueTaskQueue } from '../helpers/environments';
-import { bundleFixtureWorkflows, fakeCheckout } from '../helpers/fixture-workers';
+import { bundleWorkflows, createDevServerEnv, uniqueTaskQueue } from '../helpers/environments';
+import { fakeSubscriptionActivities } from '../helpers/fixture-workers';
 
 /**
- * Subscription operations as workflow updates, against the test-only stand-in workflow (test/fixtures/workflows),
- * whose validators refuse with UPDATE_REFUSED exactly as the contract in src/shared/messages.ts requires.
+ * Subscription operations as workflow updates, against the real subscription workflow (gateway activities faked as
+ * an always-succeeding gateway): its validators refuse with UPDATE_REFUSED and the API answers 409 with the reason.
  */
 // Server start and bundling take longer than jest's default 5 s (jest.config.js's per-project testTimeout is not applied).
 jest.setTimeout(60_000);
@@ -22,7 +22,7 @@ describe('subscription operations on the Temporal dev server', () => {
   beforeAll(async () => {
     env = await createDevServerEnv();
     const taskQueue = uniqueTaskQueue('api-ops');
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await bundleFixtureWorkflows(), activities: fakeCheckout });
+    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await bundleWorkflows(), activities: fakeSubscriptionActivities });
     running = worker.run();
     api = client(testApp(env.client, taskQueue));
   }, 120_000);
@@ -66,8 +66,8 @@ describe('subscription operations on the Temporal dev server', () => {
     const retry = await api.post('/v1/subscriptions/sub-ops-idem/pause', undefined, key).expect(200);
     expect(retry.body).toEqual(first.body);
     const history = await env.client.workflow.getHandle('subscription-sub-ops-idem').fetchHistory();
-    const accepted = (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
-    expect(accepted).toHaveLength(1);
+    const pauses = (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'pause');
+    expect(pauses).toHaveLength(1);
 
     const reused = await api.post('/v1/subscriptions/sub-ops-idem/resume', undefined, key).expect(422);
     expect(reused.body.errors).toEqual([{ field: 'Idempotency-Key', message: 'already used with a different request' }]);
