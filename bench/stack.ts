@@ -107,7 +107,6 @@ export async function startStack(options: { stormRatePerSecond: number; onUnexpe
       GATEWAY_CONNECTIONS_FILE: connectionsFile,
       // Request logs would measure the pipe to this process, not Chargeloop; warnings and errors still show.
       LOG_LEVEL: 'warn',
-      JSON_LOGS: 'true',
       MERCHANT_WEBHOOK_URL: '',
     };
     const tsx = ['--import', 'tsx'];
