@@ -55,6 +55,7 @@ describe('bench smoke run (tiny N)', () => {
     // The baseline repeats the real activation's shape.
     expect(r.activation.baselineShape.activities).toBe(r.activation.shape.activities);
     expect(r.activation.baselineShape.signals).toBe(r.activation.shape.signals);
+    expect(r.activation.baselineShape.timers).toBe(r.activation.shape.timers);
 
     expect(r.renewalStorm.n).toBe(4);
     expect(r.renewalStorm.achievedPerSecond).toBeGreaterThan(0);
