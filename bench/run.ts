@@ -19,21 +19,32 @@ async function main(): Promise<void> {
   const deadline = Date.now() + cfg.timeoutMinutes * 60_000;
   const left = (): number => Math.max(1000, deadline - Date.now());
   let stack: Stack | undefined;
+  let stopEarly: (() => Promise<void>) | undefined;
   let failed: ((reason: Error) => void) | undefined;
   const crashed = new Promise<never>((_, reject) => (failed = reject));
   crashed.catch(() => undefined);
+  let interrupted: number | undefined;
   const stopAndExit = async (code: number): Promise<never> => {
-    await stack?.stop();
-    process.exit(code);
+    await (stack ? stack.stop() : stopEarly?.());
+    process.exit(interrupted ?? code);
   };
-  process.once('SIGINT', () => void (progress('bench', 'interrupted; stopping the stack'), stopAndExit(130)));
-  process.once('SIGTERM', () => void stopAndExit(143));
+  const interrupt = (code: number): void => {
+    interrupted = code;
+    progress('bench', 'interrupted; stopping the stack');
+    void stopAndExit(code);
+  };
+  process.once('SIGINT', () => interrupt(130));
+  process.once('SIGTERM', () => interrupt(143));
   const guard = setTimeout(() => failed?.(new Error(`the bench exceeded ${cfg.timeoutMinutes} min`)), left());
   guard.unref();
 
   try {
     progress('bench', `config ${JSON.stringify(cfg)}`);
-    stack = await startStack({ stormRatePerSecond: cfg.stormRatePerSecond, onUnexpectedExit: (name) => failed?.(new Error(`${name} exited during the bench`)) });
+    stack = await startStack({
+      stormRatePerSecond: cfg.stormRatePerSecond,
+      onUnexpectedExit: (name) => failed?.(new Error(`${name} exited during the bench`)),
+      onStopReady: (stop) => (stopEarly = stop),
+    });
     const s = stack;
     const run = async (): Promise<BenchResults> => {
       progress('memory', `open subscriptions at ${cfg.memoryLevels.join(', ')}`);

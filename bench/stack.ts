@@ -41,10 +41,18 @@ interface Child {
  * (so each one's resident memory can be read from /proc), and waits until each says it is ready.
  * Children run in their own process groups: stop() reaches them and everything they spawned.
  */
-export async function startStack(options: { stormRatePerSecond: number; onUnexpectedExit: (name: string) => void }): Promise<Stack> {
+export interface StackOptions {
+  stormRatePerSecond: number;
+  onUnexpectedExit: (name: string) => void;
+  /** Receives the stop function before anything is spawned, so a Ctrl-C during start-up stops what has started. */
+  onStopReady?: (stop: () => Promise<void>) => void;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'chargeloop-bench-'));
   const children: Child[] = [];
   let stopping = false;
+  let stopped: Promise<void> | undefined;
 
   const start = (name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, readyLine?: RegExp): Child => {
     const proc = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...env } });
@@ -67,8 +75,9 @@ export async function startStack(options: { stormRatePerSecond: number; onUnexpe
     return child;
   };
 
-  const stop = async (): Promise<void> => {
-    if (stopping) return;
+  // Every caller (Ctrl-C, a failing scenario, the normal end) awaits the same shutdown, so none exits early.
+  const stop = (): Promise<void> => (stopped ??= stopChildren());
+  const stopChildren = async (): Promise<void> => {
     stopping = true;
     const exited = (c: Child): Promise<void> =>
       c.proc.exitCode !== null || c.proc.signalCode !== null ? Promise.resolve() : new Promise((r) => c.proc.once('exit', () => r()));
@@ -80,6 +89,7 @@ export async function startStack(options: { stormRatePerSecond: number; onUnexpe
     }
     rmSync(dir, { recursive: true, force: true });
   };
+  options.onStopReady?.(stop);
 
   try {
     const [temporalPort, httpPort, metricsPort, apiPort, sandboxPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
@@ -138,9 +148,10 @@ export async function startStack(options: { stormRatePerSecond: number; onUnexpe
       sandboxUrl,
       workerMaxCachedWorkflows: Number(/maxCachedWorkflows=(\d+)/.exec(worker.output())?.[1] ?? 0),
       pids: { temporal: temporal.proc.pid!, worker: worker.proc.pid!, api: api.proc.pid!, sandbox: sandbox.proc.pid! },
+      // Children first: closing the connection first would fail the running scenario mid-request.
       stop: async () => {
-        await connection.close().catch(() => undefined);
         await stop();
+        await connection.close().catch(() => undefined);
       },
     };
   } catch (err) {
