@@ -1,0 +1,106 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createGatewayApiDeps } from '../../../src/api/gateway-wiring';
+import { createLogger } from '../../../src/api/logging';
+import type { GatewayConnections } from '../../../src/gateways/connections';
+import { subscriptionWorkflowId } from '../../../src/shared/ids';
+import { createWorkerActivities } from '../../../src/worker/activities';
+import { createSandbox, type Sandbox } from '../../../sandbox/app';
+import { testApp } from '../../helpers/api';
+import { uniqueTaskQueue } from '../../helpers/environments';
+import { testConnections } from '../../helpers/gateway-connections';
+
+/** Everything a customer and an operator touch, each the real component, wired over real HTTP. */
+export interface Stack {
+  /** Base URL of Chargeloop's API, e.g. http://127.0.0.1:41234 */
+  apiUrl: string;
+  sandbox: Sandbox;
+  sandboxUrl: string;
+  /** The connections the API and the worker use, pointing at the sandbox. */
+  connections: GatewayConnections;
+  taskQueue: string;
+  /** Subscriptions created through this stack; terminated at close. */
+  subscriptionIds: string[];
+  /** Stop in reverse order: the API stops taking webhooks, the worker drains, the sandbox stops redelivering. */
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  env: TestWorkflowEnvironment;
+  bundle: WorkflowBundleWithSourceMap;
+  /** Sandbox webhook duplicates; 0 keeps the delivery log exact. */
+  duplicateProbability?: number;
+}
+
+async function terminateIfRunning(env: TestWorkflowEnvironment, workflowId: string): Promise<void> {
+  try {
+    await env.client.workflow.getHandle(workflowId).terminate('end of test');
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+}
+
+export const listen = (server: Server): Promise<string> =>
+  new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.once('listening', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+  });
+
+export const closeServer = (server: Server): Promise<void> =>
+  new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+
+/**
+ * The sandbox (in-process, port 0, webhook retries scaled to almost nothing), Chargeloop's app wired as
+ * src/api/main.ts wires it (createGatewayApiDeps over the sandbox connections) listening on port 0, and a worker
+ * with the real activities (createWorkerActivities) on a task queue of its own.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { env, bundle } = options;
+  let apiUrl = '';
+  // The sandbox must exist before the app's URL is known: webhooks go wherever the API ends up listening.
+  const sandbox = createSandbox({
+    connections: testConnections(),
+    webhookUrlFor: (c) => (apiUrl ? `${apiUrl}/webhooks/${c.gateway}/${c.id}` : undefined),
+    timeScale: 0.0001,
+    duplicateProbability: options.duplicateProbability ?? 0,
+    seed: 11,
+  });
+  const sandboxUrl = await sandbox.listen(0);
+  const connections = testConnections(sandboxUrl);
+  const taskQueue = uniqueTaskQueue('e2e');
+  const logger = createLogger({ level: 'silent' });
+  const gatewayDeps = createGatewayApiDeps({ connections, temporal: env.client, publicBaseUrl: 'http://chargeloop.test', logger });
+  const server = testApp(env.client, taskQueue, { ...gatewayDeps, logger }).listen(0, '127.0.0.1');
+  apiUrl = await listen(server);
+
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: bundle,
+    activities: createWorkerActivities({ connections }),
+  });
+  const running = worker.run();
+  const subscriptionIds: string[] = [];
+  return {
+    subscriptionIds,
+    apiUrl,
+    sandbox,
+    sandboxUrl,
+    connections,
+    taskQueue,
+    close: async () => {
+      await closeServer(server);
+      // A workflow left running with no worker holds a pending task, which stops the time-skipping server's clock.
+      await Promise.all(subscriptionIds.map((id) => terminateIfRunning(env, subscriptionWorkflowId(id))));
+      worker.shutdown();
+      await running;
+      await sandbox.close();
+    },
+  };
+}
