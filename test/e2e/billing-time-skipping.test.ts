@@ -1,19 +1,15 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { authorizationReference, chargeReference, refundReference } from '../../src/shared/ids';
+import { chargeReference } from '../../src/shared/ids';
 import type { SubscriptionView } from '../../src/shared/state';
 import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/environments';
-import { payAtCheckout } from '../helpers/gateway-sandbox';
-import { TEST_SECRETS } from '../helpers/gateway-connections';
-import { apiOver, createSubscription, queueOutcomes, statusIs, subscriptionBody, viewUntil } from './support/customer';
+import { apiOver, queueOutcomes, statusIs, viewUntil } from './support/customer';
+import { checkoutToActive, RENEWALS_FAIL_CARD } from './support/journeys';
 import { startStack, type Stack } from './support/stack';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const SUCCESS_CARD = '4084084084084081';
-/** Pays at checkout, then every renewal is declined (insufficient funds). */
-const RENEWALS_FAIL_CARD = '4000000000000341';
 
 /**
  * End to end on the time-skipping server: the API, the worker with the real activities and the sandbox, all over real
@@ -43,23 +39,7 @@ describe('a subscription end to end, per gateway (time-skipping server)', () => 
   };
 
   it('Paystack: minimum charge refunded once → cycle 1 → a declined renewal goes unpaid with no retry → retry-now recovers', async () => {
-    const body = subscriptionBody('paystack', 'ps');
-    const created = await createSubscription(stack, body);
-    expect(created).toMatchObject({ status: 'incomplete', authorization: { status: 'pending', amount: { amount: 5000, currency: 'NGN' } } });
-    expect(created.authorization.checkoutUrl).toMatch(new RegExp(`^${stack.sandboxUrl}/checkout/`));
-
-    expect((await payAtCheckout(created.authorization.checkoutUrl!, SUCCESS_CARD)).html).toContain('Payment successful');
-    const auth = authorizationReference(body.id);
-    const active = await viewUntil(stack, body.id, (v) => v.status === 'active' && v.refunds.every((r) => r.status === 'processed'));
-    expect(active).toMatchObject({ cycle: 1, authorization: { status: 'authorized', refunded: true }, card: { last4: '4081' } });
-    expect(active.charges.map((c) => [c.reference, c.kind, c.outcome, c.amount.amount])).toEqual([
-      [auth, 'authorization', 'succeeded', 5000],
-      [chargeReference(body.id, 1, 1), 'renewal', 'succeeded', 500000],
-    ]);
-    expect(active.refunds).toEqual([expect.objectContaining({ reference: refundReference(auth), chargeReference: auth, amount: { amount: 5000, currency: 'NGN' }, status: 'processed' })]);
-    // The gateway's own books: one refund of the authorization, processed.
-    const refunds = await fetch(`${stack.sandboxUrl}/paystack/refund?reference=${auth}`, { headers: { authorization: `Bearer ${TEST_SECRETS.paystackSecretKey}` } });
-    expect(((await refunds.json()) as { data: { amount: number; status: string }[] }).data).toEqual([expect.objectContaining({ amount: 5000, status: 'processed' })]);
+    const { body, active } = await checkoutToActive(stack, 'paystack', 'ps');
 
     // The card's next charge is declined (the sandbox's admin API); Paystack retries nothing, so the subscription is unpaid at once and stays so.
     await queueOutcomes(stack, body.customer.email, ['insufficient_funds']);
@@ -88,14 +68,7 @@ describe('a subscription end to end, per gateway (time-skipping server)', () => 
   };
 
   it('Flutterwave: first invoice at checkout → renewal declined → 2 retries 30 min apart → recovered on the anchor calendar', async () => {
-    const body = subscriptionBody('flutterwave', 'fw');
-    const created = await createSubscription(stack, body);
-    expect(created.authorization).toMatchObject({ status: 'pending', amount: { amount: 500000, currency: 'NGN' } });
-    expect((await payAtCheckout(created.authorization.checkoutUrl!, SUCCESS_CARD)).html).toContain('Payment successful');
-    const active = await viewUntil(stack, body.id, statusIs('active'));
-    expect(active).toMatchObject({ cycle: 1, authorization: { status: 'authorized', refunded: false }, refunds: [] });
-    expect(active.charges).toEqual([expect.objectContaining({ reference: authorizationReference(body.id), outcome: 'succeeded', amount: { amount: 500000, currency: 'NGN' } })]);
-
+    const { body, active } = await checkoutToActive(stack, 'flutterwave', 'fw');
     await queueOutcomes(stack, body.customer.email, ['decline', 'insufficient_funds', 'success']);
     const renewalAt = Date.parse(active.nextChargeAt!);
     await skipTo(renewalAt, 10 * MINUTE);
@@ -119,13 +92,7 @@ describe('a subscription end to end, per gateway (time-skipping server)', () => 
   });
 
   it('Razorpay: first invoice at checkout → every renewal declined → 3 retries 1 day apart → unpaid', async () => {
-    const body = subscriptionBody('razorpay', 'rz');
-    const created = await createSubscription(stack, body);
-    expect(created.authorization).toMatchObject({ status: 'pending', amount: { amount: 500000, currency: 'INR' } });
-    expect((await payAtCheckout(created.authorization.checkoutUrl!, RENEWALS_FAIL_CARD)).html).toContain('Payment successful');
-    const active = await viewUntil(stack, body.id, statusIs('active'));
-    expect(active).toMatchObject({ cycle: 1, card: { last4: '0341' }, refunds: [] });
-
+    const { body, active } = await checkoutToActive(stack, 'razorpay', 'rz', RENEWALS_FAIL_CARD);
     const renewalAt = Date.parse(active.nextChargeAt!);
     await skipTo(renewalAt, 2 * DAY + HOUR);
     const pastDue = await viewUntil(stack, body.id, (v) => attemptsOf(v, 2).length === 3 && v.attempts.nextRetryAt !== null);
