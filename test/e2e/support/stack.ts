@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createGatewayApiDeps } from '../../../src/api/gateway-wiring';
@@ -22,6 +22,8 @@ export interface Stack {
   /** The connections the API and the worker use, pointing at the sandbox. */
   connections: GatewayConnections;
   taskQueue: string;
+  /** The worker (real activities) on `taskQueue`: stop it, or start it again on another server. */
+  worker: WorkerControl;
   /** Subscriptions created through this stack; terminated at close. */
   subscriptionIds: string[];
   /** Stop in reverse order: the API stops taking webhooks, the worker drains, the sandbox stops redelivering. */
@@ -33,11 +35,41 @@ export interface StackOptions {
   bundle: WorkflowBundleWithSourceMap;
   /** Sandbox webhook duplicates; 0 keeps the delivery log exact. */
   duplicateProbability?: number;
+  /** The API's Temporal client; defaults to env.client. Give one of its own to outlive `env` (a server restart). */
+  temporal?: Client;
 }
 
-async function terminateIfRunning(env: TestWorkflowEnvironment, workflowId: string): Promise<void> {
+export interface WorkerControl {
+  start(env: TestWorkflowEnvironment): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function workerControl(bundle: WorkflowBundleWithSourceMap, taskQueue: string, connections: GatewayConnections): WorkerControl {
+  let current: { worker: Worker; running: Promise<void> } | undefined;
+  const stop = async (): Promise<void> => {
+    if (!current) return;
+    current.worker.shutdown();
+    await current.running;
+    current = undefined;
+  };
+  return {
+    start: async (env) => {
+      await stop();
+      const worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue,
+        workflowBundle: bundle,
+        activities: createWorkerActivities({ connections }),
+      });
+      current = { worker, running: worker.run() };
+    },
+    stop,
+  };
+}
+
+async function terminateIfRunning(temporal: Client, workflowId: string): Promise<void> {
   try {
-    await env.client.workflow.getHandle(workflowId).terminate('end of test');
+    await temporal.workflow.getHandle(workflowId).terminate('end of test');
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
   }
@@ -62,6 +94,7 @@ export const closeServer = (server: Server): Promise<void> =>
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { env, bundle } = options;
+  const temporal = options.temporal ?? env.client;
   let apiUrl = '';
   // The sandbox must exist before the app's URL is known: webhooks go wherever the API ends up listening.
   const sandbox = createSandbox({
@@ -75,17 +108,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const connections = testConnections(sandboxUrl);
   const taskQueue = uniqueTaskQueue('e2e');
   const logger = createLogger({ level: 'silent' });
-  const gatewayDeps = createGatewayApiDeps({ connections, temporal: env.client, publicBaseUrl: 'http://chargeloop.test', logger });
-  const server = testApp(env.client, taskQueue, { ...gatewayDeps, logger }).listen(0, '127.0.0.1');
+  const gatewayDeps = createGatewayApiDeps({ connections, temporal, publicBaseUrl: 'http://chargeloop.test', logger });
+  const server = testApp(temporal, taskQueue, { ...gatewayDeps, logger }).listen(0, '127.0.0.1');
   apiUrl = await listen(server);
 
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: bundle,
-    activities: createWorkerActivities({ connections }),
-  });
-  const running = worker.run();
+  const worker = workerControl(bundle, taskQueue, connections);
+  await worker.start(env);
   const subscriptionIds: string[] = [];
   return {
     subscriptionIds,
@@ -94,12 +122,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     sandboxUrl,
     connections,
     taskQueue,
+    worker,
     close: async () => {
       await closeServer(server);
       // A workflow left running with no worker holds a pending task, which stops the time-skipping server's clock.
-      await Promise.all(subscriptionIds.map((id) => terminateIfRunning(env, subscriptionWorkflowId(id))));
-      worker.shutdown();
-      await running;
+      await Promise.all(subscriptionIds.map((id) => terminateIfRunning(temporal, subscriptionWorkflowId(id))));
+      await worker.stop();
       await sandbox.close();
     },
   };
