@@ -3,9 +3,9 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { chargeReference } from '../../src/shared/ids';
 import type { SubscriptionView } from '../../src/shared/state';
 import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/environments';
-import { apiOver, queueOutcomes, statusIs, viewUntil } from './support/customer';
+import { apiOver, queueOutcomes, statusIs, viewUntil } from '../helpers/http-api';
 import { checkoutToActive, RENEWALS_FAIL_CARD } from './support/journeys';
-import { startStack, type Stack } from './support/stack';
+import { startStack, type Stack } from '../helpers/stack';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

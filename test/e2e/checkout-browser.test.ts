@@ -1,9 +1,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflows, createDevServerEnv } from '../helpers/environments';
 import { launchBrowser } from './support/browser';
-import { createSubscription, statusIs, subscriptionBody, viewUntil } from './support/customer';
+import { createSubscription, statusIs, subscriptionBody, viewUntil } from '../helpers/http-api';
 import { SUCCESS_CARD } from './support/journeys';
-import { startStack, type Stack } from './support/stack';
+import { startStack, type Stack } from '../helpers/stack';
 
 /** The sandbox's hosted checkout in a real headless browser: the customer's side of POST /v1/subscriptions. */
 describe('hosted checkout in headless chromium', () => {

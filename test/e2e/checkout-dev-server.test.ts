@@ -4,9 +4,9 @@ import { GATEWAYS } from '../../src/shared/gateway-policy';
 import { subscriptionWorkflowId } from '../../src/shared/ids';
 import { eventually } from '../helpers/api-requests';
 import { bundleWorkflows, createDevServerEnv } from '../helpers/environments';
-import { apiOver } from './support/customer';
+import { apiOver } from '../helpers/http-api';
 import { checkoutToActive } from './support/journeys';
-import { startStack, type Stack } from './support/stack';
+import { startStack, type Stack } from '../helpers/stack';
 
 interface Page {
   data: { id: string; status: string; gateway: string }[];

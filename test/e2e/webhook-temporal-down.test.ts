@@ -7,9 +7,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { authorizationReference } from '../../src/shared/ids';
 import { bundleWorkflows, createDevServerEnv } from '../helpers/environments';
 import { payAtCheckout } from '../helpers/gateway-sandbox';
-import { createSubscription, statusIs, subscriptionBody, viewUntil } from './support/customer';
+import { createSubscription, statusIs, subscriptionBody, viewUntil } from '../helpers/http-api';
 import { SUCCESS_CARD } from './support/journeys';
-import { startStack, type Stack } from './support/stack';
+import { startStack, type Stack } from '../helpers/stack';
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {

@@ -3,8 +3,8 @@ import { authorizationReference, chargeReference, refundReference } from '../../
 import type { SubscriptionView } from '../../../src/shared/state';
 import { TEST_SECRETS } from '../../helpers/gateway-connections';
 import { payAtCheckout } from '../../helpers/gateway-sandbox';
-import { createSubscription, subscriptionBody, viewUntil } from './customer';
-import type { Stack } from './stack';
+import { createSubscription, subscriptionBody, viewUntil } from '../../helpers/http-api';
+import type { Stack } from '../../helpers/stack';
 
 export const SUCCESS_CARD = '4084084084084081';
 /** Pays at checkout, then every charge of the stored card is declined (insufficient funds). */

@@ -3,15 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createGatewayApiDeps } from '../../../src/api/gateway-wiring';
-import { createLogger } from '../../../src/api/logging';
-import type { GatewayConnections } from '../../../src/gateways/connections';
-import { subscriptionWorkflowId } from '../../../src/shared/ids';
-import { createWorkerActivities } from '../../../src/worker/activities';
-import { createSandbox, type Sandbox } from '../../../sandbox/app';
-import { testApp } from '../../helpers/api';
-import { uniqueTaskQueue } from '../../helpers/environments';
-import { testConnections } from '../../helpers/gateway-connections';
+import { createGatewayApiDeps } from '../../src/api/gateway-wiring';
+import { createLogger } from '../../src/api/logging';
+import type { GatewayConnections } from '../../src/gateways/connections';
+import { subscriptionWorkflowId } from '../../src/shared/ids';
+import { createWorkerActivities } from '../../src/worker/activities';
+import { createSandbox, type Sandbox } from '../../sandbox/app';
+import { testApp } from './api';
+import { uniqueTaskQueue } from './environments';
+import { testConnections } from './gateway-connections';
 
 /** Everything a customer and an operator touch, each the real component, wired over real HTTP. */
 export interface Stack {
@@ -35,6 +35,8 @@ export interface StackOptions {
   bundle: WorkflowBundleWithSourceMap;
   /** Sandbox webhook duplicates; 0 keeps the delivery log exact. */
   duplicateProbability?: number;
+  /** The connections for a sandbox at a URL (unset: the sandbox's own keys); defaults to the `<gateway>-test` ones. */
+  connectionsAt?: (sandboxUrl?: string) => GatewayConnections;
   /** The API's Temporal client; defaults to env.client. Give one of its own to outlive `env` (a server restart). */
   temporal?: Client;
 }
@@ -95,17 +97,18 @@ export const closeServer = (server: Server): Promise<void> =>
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { env, bundle } = options;
   const temporal = options.temporal ?? env.client;
+  const connectionsAt = options.connectionsAt ?? testConnections;
   let apiUrl = '';
   // The sandbox must exist before the app's URL is known: webhooks go wherever the API ends up listening.
   const sandbox = createSandbox({
-    connections: testConnections(),
+    connections: connectionsAt(),
     webhookUrlFor: (c) => (apiUrl ? `${apiUrl}/webhooks/${c.gateway}/${c.id}` : undefined),
     timeScale: 0.0001,
     duplicateProbability: options.duplicateProbability ?? 0,
     seed: 11,
   });
   const sandboxUrl = await sandbox.listen(0);
-  const connections = testConnections(sandboxUrl);
+  const connections = connectionsAt(sandboxUrl);
   const taskQueue = uniqueTaskQueue('e2e');
   const logger = createLogger({ level: 'silent' });
   const gatewayDeps = createGatewayApiDeps({ connections, temporal, publicBaseUrl: 'http://chargeloop.test', logger });

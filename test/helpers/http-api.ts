@@ -1,8 +1,8 @@
-import type { Gateway } from '../../../src/shared/gateway-policy';
-import type { SubscriptionStatus } from '../../../src/shared/status';
-import type { SubscriptionView } from '../../../src/shared/state';
-import { bearer } from '../../helpers/api';
-import { createBody, newKey } from '../../helpers/api-requests';
+import type { Gateway } from '../../src/shared/gateway-policy';
+import type { SubscriptionStatus } from '../../src/shared/status';
+import type { SubscriptionView } from '../../src/shared/state';
+import { bearer } from './api';
+import { createBody, newKey } from './api-requests';
 import type { Stack } from './stack';
 
 export interface HttpAnswer<T = unknown> {
