@@ -3,10 +3,6 @@ import { ApiKeysSchema, DEV_API_KEYS } from './api/auth/api-keys';
 import { SUBSCRIPTIONS_TASK_QUEUE } from './shared/task-queues';
 
 const port = z.coerce.number().int().min(0).max(65535);
-// `Boolean('false')` is true; parse the words people actually write.
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -25,7 +21,6 @@ const EnvSchema = z.object({
   /** Worker bundles workflows from source unless a prebuilt bundle path is given (production images). */
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
-  JSON_LOGS: flag.default(true),
   /**
    * API keys as JSON: `[{ "name": "billing-svc", "sha256": "<hex of the key>", "scopes": ["read", "write"] }]`.
    * Only hashes are configured, so the environment never holds a usable key. Unset in development means the

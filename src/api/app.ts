@@ -22,6 +22,8 @@ export interface AppDeps {
   config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'apiKeys'>;
   temporal: Client;
   gatewayOf: (connectionId: string) => Gateway | undefined;
+  /** Per-connection authorization minimums (e.g. Paystack KES); the policy's defaults apply when omitted. */
+  authorizationMinimumsOf?: SubscriptionRoutesDeps['authorizationMinimumsOf'];
   /** Gateway rules for a create body; defaults to GATEWAY_POLICIES. Wire `validateSubscriptionForConnection` here. */
   validateForGateway?: SubscriptionRoutesDeps['validateForGateway'];
   /** Gateway rules for `/plan`; defaults to GATEWAY_POLICIES for the connection's gateway. */
@@ -49,6 +51,7 @@ export function createApp(deps: AppDeps): Express {
     temporal: deps.temporal,
     taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
     gatewayOf: deps.gatewayOf,
+    authorizationMinimumsOf: deps.authorizationMinimumsOf ?? (() => undefined),
     validateForGateway:
       deps.validateForGateway ??
       ((body) => {

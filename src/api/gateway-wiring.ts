@@ -6,13 +6,14 @@ import { validatePlanForConnection, validateSubscriptionForConnection, type Rule
 import type { Gateway } from '../shared/gateway-policy';
 import { subscriptionWorkflowId } from '../shared/ids';
 import { gatewayEventSignal } from '../shared/messages';
-import type { CreateSubscriptionBody, Plan } from '../shared/schemas';
+import type { AuthorizationMinimums, CreateSubscriptionBody, Plan } from '../shared/schemas';
 import { createGatewaysRouter } from './routes/gateways';
 import type { RouteLogger } from './routes/route-logger';
 import { createWebhooksRouter } from './routes/webhooks';
 
 export interface GatewayApiDeps {
   gatewayOf: (connectionId: string) => Gateway | undefined;
+  authorizationMinimumsOf: (connectionId: string) => AuthorizationMinimums | undefined;
   validateForGateway: (body: CreateSubscriptionBody) => RuleViolation[];
   validatePlanChange: (connectionId: string, plan: Plan) => RuleViolation[];
   webhooksRouter: Router;
@@ -33,6 +34,7 @@ export function createGatewayApiDeps(deps: {
   const { connections } = deps;
   return {
     gatewayOf: (id) => connections.get(id)?.gateway,
+    authorizationMinimumsOf: (id) => connections.get(id)?.authorizationMinimums,
     validateForGateway: (body) => {
       const connection = connections.get(body.gatewayConnectionId);
       return connection ? validateSubscriptionForConnection(body, connection) : [];

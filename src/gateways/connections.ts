@@ -13,6 +13,11 @@ const common = {
   callbackUrl: z.url().optional(),
   /** Narrows the gateway's currencies for this account; defaults to all the policy allows. */
   allowedCurrencies: z.array(CurrencySchema).min(1).optional(),
+  /**
+   * Minimum authorization charge per currency in minor units, over the policy's defaults: Paystack publishes none
+   * for KES, so an account can set what its banks accept (e.g. { "KES": 500 }).
+   */
+  authorizationMinimums: z.partialRecord(CurrencySchema, z.number().int().positive()).optional(),
 };
 const flags = (gateway: Gateway, extra: z.ZodRawShape = {}) =>
   z.object({ refundsEnabled: z.boolean().default(GATEWAY_POLICIES[gateway].refundsEnabledByDefault), ...extra }).strict().prefault({});

@@ -14,6 +14,11 @@ export interface GatewayResponse {
 }
 
 /** Permanent: the gateway will never accept this (bad keys, invalid request). Temporal must not retry. */
+/** The checkout reference is taken: see GatewayErrors.DuplicateReference. */
+export function duplicateReference(gatewayLabel: string, reference: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(`${gatewayLabel}: a checkout already exists for ${reference}`, GatewayErrors.DuplicateReference);
+}
+
 export function rejected(gatewayLabel: string, message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(`${gatewayLabel}: ${message}`, GatewayErrors.Rejected);
 }

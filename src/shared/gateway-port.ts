@@ -97,4 +97,9 @@ export const GatewayErrors = {
   /** Refunds are disabled on this connection. */
   RefundsDisabled: 'RefundsDisabled',
   UnknownConnection: 'UnknownConnection',
+  /**
+   * A checkout already exists under this reference (an earlier attempt created it and its answer was lost).
+   * Its URL cannot be had again, and nobody can have paid it, so the caller opens a new one under the next reference.
+   */
+  DuplicateReference: 'DuplicateReference',
 } as const;

@@ -24,6 +24,12 @@ export const RefundRequestSchema = z
   .strict();
 export type RefundRequest = z.infer<typeof RefundRequestSchema>;
 
+/**
+ * Waits until the checkout is open (or the subscription left \`incomplete\` without one) and answers the subscription
+ * as it was when the checkout opened: the same body on every call, so a retried create gets its original response.
+ */
+export const checkoutUpdate = defineUpdate<SubscriptionView, []>('checkout');
+
 /** Operations that can be refused run as updates: the validator rejects them before anything is written. */
 export const cancelUpdate = defineUpdate<SubscriptionView, [CancelRequest]>('cancel');
 export const pauseUpdate = defineUpdate<SubscriptionView, []>('pause');

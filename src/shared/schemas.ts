@@ -51,6 +51,9 @@ export const CreateSubscriptionBodySchema = z
   .strict();
 export type CreateSubscriptionBody = z.infer<typeof CreateSubscriptionBodySchema>;
 
+/** Minimum authorization charge per currency, in minor units. */
+export type AuthorizationMinimums = Partial<Record<z.infer<typeof CurrencySchema>, number>>;
+
 /** The single argument of the subscription workflow. */
 export const SubscriptionInputSchema = z
   .object({
@@ -65,7 +68,7 @@ export const SubscriptionInputSchema = z
     /** How long the customer has to authorize the card before the subscription is `incomplete_expired`. */
     authorizationWindowMs: z.number().int().positive().default(23 * 60 * 60 * 1000),
     /** Authorization minimum overrides for this connection, in minor units per currency (e.g. KES). */
-    authorizationMinimums: z.record(z.string(), z.number().int().positive()).optional(),
+    authorizationMinimums: z.partialRecord(CurrencySchema, z.number().int().positive()).optional(),
     createdAt: IsoDateTimeSchema,
   })
   .strict();

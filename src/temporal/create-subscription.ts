@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { subscriptionWorkflowId } from '../shared/ids';
-import { stateQuery } from '../shared/messages';
+import { checkoutUpdate, stateQuery } from '../shared/messages';
 import type { SubscriptionInput } from '../shared/schemas';
 import type { SubscriptionView } from '../shared/state';
 import { IdempotencyMismatchError, SubscriptionExistsError } from './errors';
@@ -16,7 +16,6 @@ export interface CreateSubscriptionOptions {
   idempotency: CreateIdempotency;
   /** How long to wait for the workflow to open the gateway checkout before answering without a URL. */
   checkoutWaitMs: number;
-  pollIntervalMs?: number;
 }
 
 export interface CreatedSubscription {
@@ -31,10 +30,9 @@ const MEMO_KEY = 'apiIdempotency';
  * Starts the subscription's workflow, then waits (bounded) until it has opened the gateway checkout, so the 201
  * carries the URL the customer must visit.
  *
- * Mechanism: start, then poll the state query until `authorization.checkoutUrl` is set (or the status moved on).
- * Chosen over update-with-start because it needs nothing from the workflow beyond the state query every version
- * already answers; update-with-start would be one round trip but requires an extra "await checkout" update handler
- * in the workflow. To switch, replace `waitForCheckout` (the memo-based idempotency below stays valid either way).
+ * Mechanism: start, then the `checkout` update, which the workflow answers with the subscription as it was when the
+ * checkout opened. A retry of the create therefore gets the original body, byte for byte, even after the
+ * subscription moved on. Not update-with-start: a conflicting create must first be told apart from a retry (memo).
  *
  * Idempotency lives in Temporal, not in this process: the memo holds the key's hash and the request's hash, so after
  * a restart a retry is told apart from a conflicting create by describing the existing workflow.
@@ -63,14 +61,24 @@ export async function createSubscription(
   return { view: await waitForCheckout(client, workflowId, options), replayed: false };
 }
 
-/** Polls the state query until the checkout URL is known, the subscription left `incomplete`, or time runs out. */
+/** One update id for every caller: Temporal runs the `checkout` update once and hands each retry the same outcome. */
+const CHECKOUT_UPDATE_ID = 'create-response';
+
+/**
+ * The create response: the workflow's view at checkout time. If the gateway is slow (the workflow is still backing
+ * off), answer the current view without a URL after `checkoutWaitMs`; the client polls GET for the URL.
+ */
 async function waitForCheckout(client: Client, workflowId: string, options: CreateSubscriptionOptions): Promise<SubscriptionView> {
   const handle = client.workflow.getHandle(workflowId);
-  const deadline = Date.now() + options.checkoutWaitMs;
-  const interval = options.pollIntervalMs ?? 100;
-  for (;;) {
-    const view = await handle.query(stateQuery);
-    if (view.authorization.checkoutUrl !== null || view.status !== 'incomplete' || Date.now() >= deadline) return view;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(interval, Math.max(0, deadline - Date.now()))));
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), options.checkoutWaitMs);
+  try {
+    return await client.withAbortSignal(abort.signal, () => handle.executeUpdate(checkoutUpdate, { updateId: CHECKOUT_UPDATE_ID }));
+  } catch (err) {
+    // Timed out, or the workflow already closed (an expired create retried later): its current state is the answer.
+    if (abort.signal.aborted || (err instanceof Error && /already completed|not found/i.test(err.message))) return handle.query(stateQuery);
+    throw err;
+  } finally {
+    clearTimeout(timer);
   }
 }

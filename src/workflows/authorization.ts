@@ -3,8 +3,9 @@ import { formatDuration } from '../shared/calendar';
 import { refundReference } from '../shared/ids';
 import { formatMoney } from '../shared/money';
 import { gateway } from './activity-proxies';
-import { attemptCharge, refusedOutright } from './charging';
+import { attemptCharge, isDuplicateReference, refusedOutright } from './charging';
 import type { SubscriptionState } from './subscription-state';
+import { buildView } from './view';
 import { waitUntil } from './waits';
 
 const CHECKOUT_BACKOFF = { firstMs: 60_000, maxMs: 30 * 60_000 };
@@ -32,8 +33,13 @@ async function openCheckout(sub: SubscriptionState, expiresAt: number, failures:
       ],
     );
     sub.setCheckout(result.checkoutUrl);
+    sub.checkoutView = buildView(sub);
     return 0;
   } catch (err) {
+    if (isDuplicateReference(err)) {
+      sub.useNextAuthorizationReference();
+      return failures;
+    }
     const refused = refusedOutright(err);
     if (refused) {
       sub.expireAuthorization(refused);

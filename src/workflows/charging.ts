@@ -27,6 +27,10 @@ export function refusedOutright(err: unknown): string | null {
   return null;
 }
 
+export function isDuplicateReference(err: unknown): boolean {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === GatewayErrors.DuplicateReference;
+}
+
 /** One chargeCard call; null when the outcome is unknown (timeouts, retries exhausted). */
 async function callCharge(input: ChargeCardInput, summary: string): Promise<ChargeOutcome | null> {
   try {

@@ -7,6 +7,7 @@ import {
   CancelRequestSchema,
   changePlanUpdate,
   ChangePlanRequestSchema,
+  checkoutUpdate,
   gatewayEventSignal,
   pauseUpdate,
   refundUpdate,
@@ -35,9 +36,13 @@ function parseOrRefuse<S extends z.ZodType>(schema: S, value: unknown): z.infer<
   return parsed.data as z.infer<S>;
 }
 
-/** Operations wait for a charge call in flight to finish, then re-check: state may have moved meanwhile. */
-async function afterChargeSettles(sub: SubscriptionState): Promise<void> {
-  await condition(() => sub.chargeInFlight === null);
+/**
+ * Operations that end or suspend billing wait until the main loop is parked with nothing in flight (a charge, a
+ * webhook not yet applied), then re-check: state may have moved meanwhile. A terminal state ends the wait too, so
+ * a handler never waits for a loop that has finished.
+ */
+async function afterInFlightWorkSettles(sub: SubscriptionState): Promise<void> {
+  await condition(() => isTerminal(sub.s.status) || (sub.idle && sub.chargeInFlight === null && !sub.hasWork()));
 }
 
 async function refund(sub: SubscriptionState, raw: unknown): Promise<void> {
@@ -69,6 +74,12 @@ async function refund(sub: SubscriptionState, raw: unknown): Promise<void> {
 export function installHandlers(sub: SubscriptionState): void {
   setHandler(stateQuery, () => buildView(sub));
 
+  // No validator: waiting is always allowed; after a continue-as-new (long after any create) it answers the current view.
+  setHandler(checkoutUpdate, async () => {
+    await condition(() => sub.checkoutView !== null || sub.s.status !== 'incomplete');
+    return sub.checkoutView ?? buildView(sub);
+  });
+
   setHandler(gatewayEventSignal, (raw) => {
     const parsed = GatewayEventSchema.safeParse(raw);
     if (!parsed.success) return log.warn('malformed gateway event ignored', { error: parsed.error.message });
@@ -78,7 +89,7 @@ export function installHandlers(sub: SubscriptionState): void {
   setHandler(
     cancelUpdate,
     async (raw) => {
-      await afterChargeSettles(sub);
+      await afterInFlightWorkSettles(sub);
       const req = parseOrRefuse(CancelRequestSchema, raw);
       refuseIf(cancelRefusal(sub, req));
       if (req.at === 'now') sub.cancelNow();
@@ -91,7 +102,7 @@ export function installHandlers(sub: SubscriptionState): void {
   setHandler(
     pauseUpdate,
     async () => {
-      await afterChargeSettles(sub);
+      await afterInFlightWorkSettles(sub);
       refuseIf(pauseRefusal(sub));
       sub.pause();
       return buildView(sub);

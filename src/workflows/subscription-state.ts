@@ -2,9 +2,10 @@ import { firstPeriodIndexAfter, periodStart, trialEnd } from '../shared/calendar
 import type { GatewayEvent } from '../shared/gateway-events';
 import { gatewayPolicy, type GatewayPolicy } from '../shared/gateway-policy';
 import type { StoredCard } from '../shared/gateway-port';
+import { authorizationReference } from '../shared/ids';
 import { merchantEventId, type MerchantEvent, type MerchantEventType } from '../shared/merchant-events';
 import type { Plan } from '../shared/schemas';
-import type { ChargeRecord, RefundRecord } from '../shared/state';
+import type { ChargeRecord, RefundRecord, SubscriptionView } from '../shared/state';
 import type { SubscriptionStatus } from '../shared/status';
 import { nextRetryAt } from './dunning';
 import { RETAINED, type SubscriptionSnapshot } from './snapshot';
@@ -33,6 +34,13 @@ export class SubscriptionState {
   outboxHeld = false;
   /** Failed attempts to open the checkout (the authorization phase never spans a continue-as-new). */
   checkoutFailures = 0;
+  /**
+   * The main loop is parked in a wait: no webhook half-applied, no step half-done. Cancel and pause apply only
+   * then, so they never cut between a payment and its bookkeeping (e.g. the authorization refund).
+   */
+  idle = false;
+  /** The subscription as it was when the checkout opened: the create response, identical for every retry. */
+  checkoutView: SubscriptionView | null = null;
   onChange: () => void = () => undefined;
 
   constructor(
@@ -128,6 +136,17 @@ export class SubscriptionState {
   }
 
   // ── authorization ──────────────────────────────────────────────────────────
+
+  /**
+   * The checkout under the current reference exists but its URL was lost (a retried call found the reference taken).
+   * Nobody can pay a checkout nobody has, so the next one opens under the next deterministic reference.
+   */
+  useNextAuthorizationReference(): void {
+    const a = this.s.authorization;
+    const attempt = Number(/-auth(\d+)$/.exec(a.reference)?.[1] ?? 1);
+    a.reference = authorizationReference(this.s.input.subscriptionId, attempt + 1);
+    this.changed();
+  }
 
   setCheckout(checkoutUrl: string): void {
     this.s.authorization.checkoutUrl = checkoutUrl;

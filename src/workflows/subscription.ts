@@ -40,8 +40,11 @@ export async function subscriptionWorkflow(arg: SubscriptionInput | ContinuedSub
       // Let running updates and the event in delivery finish; unsent events and webhooks ride along in the
       // snapshot. Nothing awaits between the last check and the call, so nothing can slip in unseen.
       await holdOutbox(sub);
+      // Parked: handlers waiting for an idle loop (cancel, pause) may run now, before the snapshot is taken.
+      sub.idle = true;
       await condition(allHandlersFinished);
-      if (!sub.hasWork() && !sub.sending) await continueAsNew<typeof subscriptionWorkflow>({ snapshot: sub.s });
+      sub.idle = false;
+      if (!sub.hasWork() && !sub.sending && !isTerminal(sub.s.status)) await continueAsNew<typeof subscriptionWorkflow>({ snapshot: sub.s });
       releaseOutbox(sub);
       continue;
     }

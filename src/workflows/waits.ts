@@ -8,11 +8,16 @@ import type { SubscriptionState } from './subscription-state';
 export async function waitUntil(sub: SubscriptionState, deadlineMs: number | null, summary: string): Promise<boolean> {
   const seen = sub.version;
   const woken = (): boolean => sub.version !== seen || sub.hasWork();
-  if (deadlineMs === null) {
-    await condition(woken);
-    return false;
+  const ms = deadlineMs === null ? null : deadlineMs - Date.now();
+  if (ms !== null && ms <= 0) return true;
+  sub.idle = true;
+  try {
+    if (ms === null) {
+      await condition(woken);
+      return false;
+    }
+    return !(await condition(woken, ms, { summary }));
+  } finally {
+    sub.idle = false;
   }
-  const ms = deadlineMs - Date.now();
-  if (ms <= 0) return true;
-  return !(await condition(woken, ms, { summary }));
 }

@@ -1,10 +1,14 @@
 import request from 'supertest';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createGatewayApiDeps } from '../../src/api/gateway-wiring';
+import { parseConnections } from '../../src/gateways/connections';
 import { bearer, READ_KEY, testApp } from '../helpers/api';
 import { client, createBody, eventually, newKey } from '../helpers/api-requests';
 import { bundleWorkflows, createDevServerEnv } from '../helpers/environments';
 import { sandboxConnections } from '../helpers/gateway-connections';
+import { payAtCheckout } from '../helpers/gateway-sandbox';
+import { statusIs, viewUntil } from '../helpers/http-api';
 import { startStack, type Stack } from '../helpers/stack';
 
 /**
@@ -48,6 +52,17 @@ describe('POST /v1/subscriptions on the Temporal dev server', () => {
     await api.get('/v1/subscriptions/sub-create-1').expect(200);
   });
 
+  it("charges a connection's own authorization minimum (Paystack publishes none for KES)", async () => {
+    const connections = parseConnections({
+      'paystack-ke': { gateway: 'paystack', mode: 'test', keys: { secretKey: 'sk_test_x' }, authorizationMinimums: { KES: 500 } },
+    });
+    const gatewayDeps = createGatewayApiDeps({ connections, temporal: env.client, publicBaseUrl: 'http://127.0.0.1:3000', checkConnection: () => Promise.resolve() });
+    const kenya = client(testApp(env.client, taskQueue, gatewayDeps));
+    const plan = { id: 'ke', amount: 100000, currency: 'KES', interval: 'month', intervalCount: 1, trialDays: 0, totalCycles: null };
+    const res = await kenya.post('/v1/subscriptions', createBody({ plan, gatewayConnectionId: 'paystack-ke' })).expect(201);
+    expect(res.body.authorization.amount).toEqual({ amount: 500, currency: 'KES' });
+  });
+
   it('creates once for one key, with identical answers, also from a restarted API process', async () => {
     const body = createBody();
     const key = newKey('create');
@@ -55,6 +70,11 @@ describe('POST /v1/subscriptions on the Temporal dev server', () => {
     const second = await api.post('/v1/subscriptions', body, key).expect(201);
     expect(second.body).toEqual(first.body);
     expect(second.headers['idempotent-replayed']).toBe('true');
+
+    // The customer pays: the subscription moves on, but a retried create still gets the original answer.
+    expect((await payAtCheckout(String(first.body.authorization.checkoutUrl), '4084084084084081')).html).toContain('Payment successful');
+    const moved = await viewUntil(stack, String(first.body.id), statusIs('active'));
+    expect(moved.status).toBe('active');
 
     // A second app over a brand-new connection: nothing survives from the first but what Temporal holds.
     const connection = await Connection.connect({ address: env.address });

@@ -58,8 +58,8 @@ describe('subscription operations on the Temporal dev server', () => {
     const retry = await api.post('/v1/subscriptions/sub-ops-idem/pause', undefined, key).expect(200);
     expect(retry.body).toEqual(first.body);
     const history = await env.client.workflow.getHandle('subscription-sub-ops-idem').fetchHistory();
-    const accepted = (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
-    expect(accepted).toHaveLength(1);
+    const pauses = (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'pause');
+    expect(pauses).toHaveLength(1);
 
     const reused = await api.post('/v1/subscriptions/sub-ops-idem/resume', undefined, key).expect(422);
     expect(reused.body.errors).toEqual([{ field: 'Idempotency-Key', message: 'already used with a different request' }]);

@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { cancelUpdate, gatewayEventSignal, stateQuery } from '../../src/shared/messages';
 import { authorizationReference, chargeReference, refundReference } from '../../src/shared/ids';
 import type { Currency } from '../../src/shared/money';
+import { GatewayErrors } from '../../src/shared/gateway-port';
 import { SubscriptionErrors } from '../../src/shared/workflow-errors';
 import { FakeActivities } from './support/fake-activities';
 import { authorizationPaid, HOUR, recordHistory, start, subscriptionInput, useHarness, withWorker } from './support/harness';
@@ -171,5 +172,31 @@ describe('card authorization', () => {
     const expired = await withWorker(h, refused, async (taskQueue) => (await start(h, taskQueue, subscriptionInput({ gateway: 'paystack' }))).result());
     expect(expired.status).toBe('incomplete_expired');
     expect(refused.events()).toEqual([expect.objectContaining({ type: 'subscription.incomplete_expired', data: expect.objectContaining({ reason: expect.stringMatching(/does not bill in NGN/) }) })]);
+  });
+
+  it('a checkout whose URL was lost (reference already taken) reopens under the next reference, without expiring', async () => {
+    const lost = new FakeActivities();
+    lost.onInitialize = (_input, n) => {
+      if (n === 0) throw ApplicationFailure.nonRetryable('a checkout already exists', GatewayErrors.DuplicateReference);
+    };
+    const input = subscriptionInput({ gateway: 'paystack' });
+    const view = await withWorker(h, lost, async (taskQueue) => {
+      const handle = await start(h, taskQueue, input);
+      await lost.waitUntil(() => lost.callsOf('initializeAuthorization').length === 2);
+      const opened = await handle.query(stateQuery);
+      expect(opened.status).toBe('incomplete');
+      expect(opened.authorization.reference).toBe(authorizationReference(input.subscriptionId, 2));
+      await handle.signal(gatewayEventSignal, { ...authorizationPaid(input, { amount: 5000, currency: 'NGN' }), reference: opened.authorization.reference });
+      await lost.waitForEvent('invoice.paid');
+      await handle.executeUpdate(cancelUpdate, { args: [{ at: 'now' }] });
+      return handle.result();
+    });
+    expect(lost.callsOf('initializeAuthorization').map((c) => c.input.reference)).toEqual([
+      authorizationReference(input.subscriptionId, 1),
+      authorizationReference(input.subscriptionId, 2),
+    ]);
+    expect(view.authorization.status).toBe('authorized');
+    // The refund of the authorization minimum goes to the charge that was actually paid.
+    expect(lost.callsOf('refundCharge').map((c) => c.input.chargeReference)).toEqual([authorizationReference(input.subscriptionId, 2)]);
   });
 });

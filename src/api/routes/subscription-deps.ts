@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Gateway } from '../../shared/gateway-policy';
-import type { CreateSubscriptionBody, Plan } from '../../shared/schemas';
+import type { AuthorizationMinimums, CreateSubscriptionBody, Plan } from '../../shared/schemas';
 import type { FieldError } from '../problem';
 
 /** What the subscription routes need; createApp fills the optional ones with defaults. */
@@ -9,6 +9,8 @@ export interface SubscriptionRoutesDeps {
   taskQueue: string;
   /** The gateway behind a configured connection id, or undefined if there is no such connection. */
   gatewayOf: (connectionId: string) => Gateway | undefined;
+  /** The connection's overrides of the policy's authorization minimums (minor units per currency), if any. */
+  authorizationMinimumsOf: (connectionId: string) => AuthorizationMinimums | undefined;
   /** The gateway's rules for a new subscription (customer fields, currency, intervals) as field errors. */
   validateForGateway: (body: CreateSubscriptionBody) => FieldError[];
   /** The gateway's rules for a plan change on `connectionId`; fields are named as in the `/plan` body. */

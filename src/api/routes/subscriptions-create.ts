@@ -23,6 +23,7 @@ export function createSubscriptionCreateRouter(deps: SubscriptionRoutesDeps): Ro
     const ruleErrors = deps.validateForGateway(body);
     if (ruleErrors.length > 0) throw validationProblem(ruleErrors, `The ${gateway} connection cannot run this subscription.`);
 
+    const minimums = deps.authorizationMinimumsOf(body.gatewayConnectionId);
     const input: SubscriptionInput = {
       subscriptionId: body.id ?? subscriptionIdFromKey(scope),
       customer: body.customer,
@@ -31,6 +32,7 @@ export function createSubscriptionCreateRouter(deps: SubscriptionRoutesDeps): Ro
       gatewayConnectionId: body.gatewayConnectionId,
       metadata: body.metadata,
       authorizationWindowMs: AUTHORIZATION_WINDOW_MS,
+      ...(minimums ? { authorizationMinimums: minimums } : {}),
       createdAt: deps.now().toISOString(),
     };
     const { view, replayed } = await createSubscription(deps.temporal, deps.taskQueue, input, {

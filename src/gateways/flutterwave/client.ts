@@ -10,7 +10,7 @@ import type {
 import { CurrencySchema, fromMajorUnits, toMajorUnitString, type Money } from '../../shared/money';
 import type { GatewayClient } from '../client';
 import { baseUrlOf, type FlutterwaveConnection } from '../connections';
-import { outcomeUnknownOnFailure, parseBody, rejected, requestJson, type FetchLike, type GatewayResponse } from '../http';
+import { duplicateReference, outcomeUnknownOnFailure, parseBody, rejected, requestJson, type FetchLike, type GatewayResponse } from '../http';
 import { toChargeOutcome } from './outcomes';
 import { FlutterwaveEnvelopeSchema, FlutterwaveHostedLinkSchema, FlutterwaveRefundSchema, FlutterwaveTransactionSchema } from './schemas';
 
@@ -50,7 +50,10 @@ export class FlutterwaveClient implements GatewayClient {
       customizations: { title: 'Subscription' },
     });
     const env = this.envelope(res, 'payments');
-    if (env.status !== 'success') throw rejected(LABEL, `checkout ${input.reference} refused: ${env.message}`);
+    if (env.status !== 'success') {
+      if (/duplicate|already (exists|been used)|unique/i.test(env.message)) throw duplicateReference(LABEL, input.reference);
+      throw rejected(LABEL, `checkout ${input.reference} refused: ${env.message}`);
+    }
     return { checkoutUrl: parseBody(LABEL, 'payments', FlutterwaveHostedLinkSchema, env.data).link, reference: input.reference };
   }
 

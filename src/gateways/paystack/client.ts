@@ -9,7 +9,7 @@ import type {
 } from '../../shared/gateway-port';
 import type { GatewayClient } from '../client';
 import { baseUrlOf, type PaystackConnection } from '../connections';
-import { outcomeUnknownOnFailure, parseBody, rejected, requestJson, type FetchLike, type GatewayResponse } from '../http';
+import { duplicateReference, outcomeUnknownOnFailure, parseBody, rejected, requestJson, type FetchLike, type GatewayResponse } from '../http';
 import { toPaystackAmount } from './amounts';
 import { toChargeOutcome, toRefundOutcome } from './outcomes';
 import {
@@ -57,6 +57,7 @@ export class PaystackClient implements GatewayClient {
     const env = this.envelope(res, 'initialize');
     if (!env.status) {
       // A duplicate means an earlier attempt created this checkout and its URL was lost; Paystack cannot return it again.
+      if (/duplicate/i.test(env.message)) throw duplicateReference(LABEL, input.reference);
       throw rejected(LABEL, `initialize ${input.reference} refused: ${env.message}`);
     }
     const data = parseBody(LABEL, 'initialize', PaystackInitializeDataSchema, env.data);

@@ -39,6 +39,14 @@ describe('Paystack client against the sandbox over HTTP', () => {
     expect(h.signals).toContainEqual({ subscriptionId: 'ps-auth', event: expect.objectContaining({ type: 'charge.succeeded', reference: 'ps-auth-auth1', amount: { amount: 5000, currency: 'NGN' } }) });
   });
 
+  it('a checkout reopened under a taken reference fails as DuplicateReference, never as a refusal that would expire the subscription', async () => {
+    await client().initializeAuthorization(auth('ps-dup'));
+    const again = await client().initializeAuthorization(auth('ps-dup')).catch((err: unknown) => err);
+    expect(again).toBeInstanceOf(ApplicationFailure);
+    expect((again as ApplicationFailure).type).toBe(GatewayErrors.DuplicateReference);
+    expect((again as ApplicationFailure).nonRetryable).toBe(true);
+  });
+
   it('authorizes with the OTP (3DS-style) card', async () => {
     const card = await authorize('ps-otp', '4000000000003220');
     expect(card.last4).toBe('3220');
