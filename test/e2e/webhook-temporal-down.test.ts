@@ -3,9 +3,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { authorizationReference } from '../../src/shared/ids';
-import { bundleWorkflows, createDevServerEnv } from '../helpers/environments';
+import { startDevServerProcess, type DevServerProcess } from '../helpers/dev-server-process';
+import { bundleWorkflows } from '../helpers/environments';
 import { payAtCheckout } from '../helpers/gateway-sandbox';
 import { createSubscription, statusIs, subscriptionBody, viewUntil } from '../helpers/http-api';
 import { SUCCESS_CARD } from './support/journeys';
@@ -37,23 +37,26 @@ async function until(ready: () => boolean, what: string, timeoutMs = 60_000): Pr
 describe('gateway webhook while Temporal is down', () => {
   let dir: string;
   let port: number;
-  let env: TestWorkflowEnvironment | undefined;
+  let db: string;
+  let server: DevServerProcess | undefined;
   let apiConnection: Connection;
   let stack: Stack;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'chargeloop-temporal-'));
     port = await freePort();
-    const [started, bundle] = await Promise.all([createDevServerEnv({ port, dbFilename: join(dir, 'temporal.sqlite') }), bundleWorkflows()]);
-    env = started;
+    db = join(dir, 'temporal.sqlite');
+    const [started, bundle] = await Promise.all([startDevServerProcess(port, db), bundleWorkflows()]);
+    server = started;
     // The API's own connection, as in production: it outlives the server and reconnects when it returns.
     apiConnection = await Connection.connect({ address: `127.0.0.1:${port}` });
-    stack = await startStack({ env, bundle, temporal: new Client({ connection: apiConnection }) });
+    stack = await startStack({ env: server.env, bundle, temporal: new Client({ connection: apiConnection }) });
   });
   afterAll(async () => {
     await stack?.close();
     await apiConnection?.close();
-    await env?.teardown();
+    await server?.env.teardown();
+    await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -62,15 +65,16 @@ describe('gateway webhook while Temporal is down', () => {
     const created = await createSubscription(stack, body);
 
     await stack.worker.stop();
-    await env!.teardown();
-    env = undefined;
+    await server!.env.teardown();
+    await server!.stop();
+    server = undefined;
     expect((await payAtCheckout(created.authorization.checkoutUrl!, SUCCESS_CARD)).html).toContain('Payment successful');
     const charge = () => stack.sandbox.sender.deliveries.filter((d) => d.event === 'charge.success');
     await until(() => charge().length > 0, 'the first delivery');
     expect(charge()[0]).toMatchObject({ attempt: 1, status: 503 });
 
-    env = await createDevServerEnv({ port, dbFilename: join(dir, 'temporal.sqlite') });
-    await stack.worker.start(env);
+    server = await startDevServerProcess(port, db);
+    await stack.worker.start(server.env);
     await until(() => charge().some((d) => d.status === 200), 'a delivery Temporal accepted');
     const attempts = charge();
     expect(attempts.map((d) => d.status)).toEqual([...Array<number>(attempts.length - 1).fill(503), 200]);

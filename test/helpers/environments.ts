@@ -1,11 +1,12 @@
 import { Runtime, DefaultLogger, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { TestWorkflowEnvironment, type DevServerConfig } from '@temporalio/testing';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES, SEARCH_ATTRIBUTE_CLI_TYPES } from '../../src/shared/search-attributes';
 import { temporalExecutable } from './temporal-binaries';
 
 let runtimeInstalled = false;
-function quietRuntime(): void {
+/** Worker and SDK logs at WARN, installed once per process before any worker or server. */
+export function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -28,17 +29,13 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   return env;
 }
 
-/**
- * A real Temporal CLI dev server (in-memory SQLite) with visibility, for integration tests. A fixed `port` and a
- * `dbFilename` let a test stop the server and start it again with its workflows intact.
- */
-export async function createDevServerEnv(server: Pick<DevServerConfig, 'port' | 'dbFilename'> = {}): Promise<TestWorkflowEnvironment> {
+/** A real Temporal CLI dev server (in-memory SQLite) with visibility, for integration tests. */
+export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporalExecutable('cli') },
       searchAttributes: SEARCH_ATTRIBUTES,
-      ...server,
     },
   });
 }

@@ -127,11 +127,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     taskQueue,
     worker,
     close: async () => {
+      // The sandbox first: its in-flight deliveries finish (and their signals with them) before the API goes.
+      await sandbox.close();
       await closeServer(server);
       // A workflow left running with no worker holds a pending task, which stops the time-skipping server's clock.
       await Promise.all(subscriptionIds.map((id) => terminateIfRunning(temporal, subscriptionWorkflowId(id))));
       await worker.stop();
-      await sandbox.close();
     },
   };
 }
