@@ -1,5 +1,5 @@
-// Three tiers, one jest project each. Workflow and integration tiers share Temporal servers
-// whose clocks are global, so the test script runs jest --runInBand.
+// One jest project per tier (unit, workflows + replay, integration, e2e). Workflow, integration and e2e tiers share
+// Temporal servers whose clocks are global, so the test script runs jest --runInBand.
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 const base = { testEnvironment: 'node', transform: { '^.+\\.ts$': tsJest }, moduleFileExtensions: ['ts', 'js', 'json'] };
 
@@ -12,5 +12,6 @@ module.exports = {
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...base, displayName: 'workflows', testMatch: ['<rootDir>/test/workflows/**/*.test.ts', '<rootDir>/test/replay/**/*.test.ts'] },
     { ...base, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   ],
 };

@@ -31,7 +31,7 @@ export const TEST_CARDS: readonly TestCard[] = [
   card('4000000000003220', 'Success after OTP (3DS)', 'success', 'success', true),
   card('4000000000000002', 'Declined', 'decline', 'decline'),
   card('4000000000009995', 'Insufficient funds', 'insufficient_funds', 'insufficient_funds'),
-  card('4000000000000341', 'Pays once, then every renewal is declined (insufficient funds)', 'success', 'insufficient_funds'),
+  card('4000000000000341', 'Pays at checkout, then every charge of the stored card is declined (insufficient funds)', 'success', 'insufficient_funds'),
   card('5531886652142950', 'Flutterwave test Mastercard (OTP)', 'success', 'success', true),
   card('5438898014560229', 'Flutterwave 3DS Mastercard (OTP)', 'success', 'success', true),
   card('5258585922666506', 'Flutterwave insufficient funds', 'insufficient_funds', 'insufficient_funds'),

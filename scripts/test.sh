@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # npm test: everything, from a fresh clone. Obtains both Temporal servers (cached outside the clone), then runs
 # type-check, lint and every jest tier (unit, workflows on the time-skipping server, integration on the dev
-# server, replay). Extra arguments go to jest (e.g. `npm test -- test/unit`).
+# server, replay, e2e over real HTTP with the sandbox on both servers). The e2e tier's headless-browser test needs
+# chromium: installed with apt-get when missing (ensure-chromium.sh). Extra arguments go to jest (`npm test -- test/unit`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/ensure-deps.sh
+bash scripts/ensure-chromium.sh
 TEMPORAL_CLI_PATH="$(bash scripts/temporal.sh cli)"
 TEMPORAL_TEST_SERVER_PATH="$(bash scripts/temporal.sh test-server)"
 export TEMPORAL_CLI_PATH TEMPORAL_TEST_SERVER_PATH

@@ -11,6 +11,9 @@ import { createGatewaysRouter } from './routes/gateways';
 import type { RouteLogger } from './routes/route-logger';
 import { createWebhooksRouter } from './routes/webhooks';
 
+/** How long a webhook may wait for Temporal to accept its signal before the gateway gets a 503. */
+const SIGNAL_DEADLINE_MS = 3_000;
+
 export interface GatewayApiDeps {
   gatewayOf: (connectionId: string) => Gateway | undefined;
   authorizationMinimumsOf: (connectionId: string) => AuthorizationMinimums | undefined;
@@ -26,7 +29,7 @@ export interface GatewayApiDeps {
  */
 export function createGatewayApiDeps(deps: {
   connections: GatewayConnections;
-  temporal: Pick<Client, 'workflow'>;
+  temporal: Pick<Client, 'workflow' | 'withDeadline'>;
   publicBaseUrl: string;
   logger?: RouteLogger;
   checkConnection?: CheckConnection;
@@ -46,7 +49,12 @@ export function createGatewayApiDeps(deps: {
     webhooksRouter: createWebhooksRouter({
       connections,
       logger: deps.logger,
-      signalSubscription: (subscriptionId, event) => deps.temporal.workflow.getHandle(subscriptionWorkflowId(subscriptionId)).signal(gatewayEventSignal, event),
+      // A bounded wait: with Temporal down the client would retry for many seconds, and gateways stop listening
+      // first (Razorpay after 5 s), so they must get the 503 (and retry) well within their timeout.
+      signalSubscription: (subscriptionId, event) =>
+        deps.temporal.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
+          deps.temporal.workflow.getHandle(subscriptionWorkflowId(subscriptionId)).signal(gatewayEventSignal, event),
+        ),
     }),
     gatewaysRouter: createGatewaysRouter({ connections, publicBaseUrl: deps.publicBaseUrl, checkConnection: deps.checkConnection }),
   };

@@ -6,8 +6,8 @@ let n = 0;
 /** A fresh Idempotency-Key per call unless one is given. */
 export const newKey = (label = 'k'): string => `${label}-${process.pid}-${++n}-${Date.now()}`;
 
-/** Authenticated requests against an app, the shapes every API test repeats. */
-export function client(app: Express) {
+/** Authenticated requests against an app (in-process, or the base URL of one listening), the shapes every API test repeats. */
+export function client(app: Express | string) {
   return {
     post: (path: string, body?: unknown, key: string = newKey()) => {
       const req = request(app).post(path).set('authorization', bearer()).set('idempotency-key', key);

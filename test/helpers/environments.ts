@@ -5,7 +5,8 @@ import { SEARCH_ATTRIBUTES, SEARCH_ATTRIBUTE_CLI_TYPES } from '../../src/shared/
 import { temporalExecutable } from './temporal-binaries';
 
 let runtimeInstalled = false;
-function quietRuntime(): void {
+/** Worker and SDK logs at WARN, installed once per process before any worker or server. */
+export function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({ logger: new DefaultLogger('WARN') });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseConnections, type GatewayConnections } from '../../src/gateways/connections';
 
 /** Test secrets, only ever used against the local sandbox or in-process routers. */
@@ -26,4 +28,15 @@ export function testConnections(baseUrl?: string, overrides: Record<string, unkn
     },
     ...overrides,
   });
+}
+
+/**
+ * The connections `npm run dev` uses (sandbox/connections.json: `paystack-sandbox`, `flutterwave-sandbox`,
+ * `razorpay-sandbox`), re-pointed from the sandbox's default address to `baseUrl` when one is given.
+ */
+export function sandboxConnections(baseUrl?: string): GatewayConnections {
+  const file = readFileSync(resolve(__dirname, '../../sandbox/connections.json'), 'utf8');
+  const raw = JSON.parse(file) as Record<string, { baseUrl?: string }>;
+  if (baseUrl) for (const c of Object.values(raw)) if (c.baseUrl) c.baseUrl = baseUrl + new URL(c.baseUrl).pathname;
+  return parseConnections(raw);
 }

@@ -1,39 +1,36 @@
 import request from 'supertest';
 import { Client, Connection } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Express } from 'express';
-import { gatewayEventSignal, stateQuery } from '../../src/shared/messages';
 import { createGatewayApiDeps } from '../../src/api/gateway-wiring';
 import { parseConnections } from '../../src/gateways/connections';
 import { bearer, READ_KEY, testApp } from '../helpers/api';
 import { client, createBody, eventually, newKey } from '../helpers/api-requests';
-import { bundleWorkflows, createDevServerEnv, uniqueTaskQueue } from '../helpers/environments';
-import { fakeSubscriptionActivities } from '../helpers/fixture-workers';
+import { bundleWorkflows, createDevServerEnv } from '../helpers/environments';
+import { sandboxConnections } from '../helpers/gateway-connections';
+import { payAtCheckout } from '../helpers/gateway-sandbox';
+import { statusIs, viewUntil } from '../helpers/http-api';
+import { startStack, type Stack } from '../helpers/stack';
 
-/** Runs against the real subscription workflow; the gateway activities are faked as an always-succeeding gateway. */
-// Server start and bundling take longer than jest's default 5 s (jest.config.js's per-project testTimeout is not applied).
-jest.setTimeout(60_000);
-
+/**
+ * The API as `npm run dev` runs it: the real subscription workflow, a worker with the real activities, and the gateway
+ * sandbox (over HTTP) behind the `<gateway>-sandbox` connections, so the checkout link is the sandbox's own.
+ */
 describe('POST /v1/subscriptions on the Temporal dev server', () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stack: Stack;
   let taskQueue: string;
-  let app: Express;
+  let app: string;
   let api: ReturnType<typeof client>;
 
   beforeAll(async () => {
-    env = await createDevServerEnv();
-    taskQueue = uniqueTaskQueue('api-create');
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await bundleWorkflows(), activities: fakeSubscriptionActivities });
-    running = worker.run();
-    app = testApp(env.client, taskQueue);
+    const [devEnv, bundle] = await Promise.all([createDevServerEnv(), bundleWorkflows()]);
+    env = devEnv;
+    stack = await startStack({ env, bundle, connectionsAt: sandboxConnections });
+    ({ taskQueue, apiUrl: app } = stack);
     api = client(app);
-  }, 120_000);
+  });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
+    await stack?.close();
     await env?.teardown();
   });
 
@@ -49,7 +46,7 @@ describe('POST /v1/subscriptions on the Temporal dev server', () => {
     expect(res.body).toMatchObject({
       id: 'sub-create-1',
       status: 'incomplete',
-      authorization: { status: 'pending', checkoutUrl: 'https://checkout.test/pay/sub-create-1-auth1', amount: { amount: 5000, currency: 'NGN' } },
+      authorization: { status: 'pending', reference: 'sub-create-1-auth1', checkoutUrl: expect.stringMatching(`^${stack.sandboxUrl}/checkout/`), amount: { amount: 5000, currency: 'NGN' } },
     });
     expect(Date.parse(String(res.body.authorization.expiresAt))).toBeGreaterThan(Date.now());
     await api.get('/v1/subscriptions/sub-create-1').expect(200);
@@ -75,13 +72,8 @@ describe('POST /v1/subscriptions on the Temporal dev server', () => {
     expect(second.headers['idempotent-replayed']).toBe('true');
 
     // The customer pays: the subscription moves on, but a retried create still gets the original answer.
-    const handle = env.client.workflow.getHandle(`subscription-${first.body.id}`);
-    await handle.signal(gatewayEventSignal, {
-      type: 'charge.succeeded', eventId: `evt-${first.body.id}`, gateway: 'paystack', reference: first.body.authorization.reference,
-      gatewayTransactionId: 'tx-auth', amount: first.body.authorization.amount, paidAt: new Date().toISOString(),
-      card: { token: 'AUTH_test', last4: '4081', reusable: true }, needsVerification: false,
-    });
-    const moved = await eventually(() => handle.query(stateQuery), (view) => view.status === 'active');
+    expect((await payAtCheckout(String(first.body.authorization.checkoutUrl), '4084084084084081')).html).toContain('Payment successful');
+    const moved = await viewUntil(stack, String(first.body.id), statusIs('active'));
     expect(moved.status).toBe('active');
 
     // A second app over a brand-new connection: nothing survives from the first but what Temporal holds.

@@ -1,9 +1,10 @@
 import request from 'supertest';
-import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Express } from 'express';
-import { bearer, testApp } from '../helpers/api';
-import { bundleWorkflows, createDevServerEnv, uniqueTaskQueue } from '../helpers/environments';
+import { bearer } from '../helpers/api';
+import { eventually } from '../helpers/api-requests';
+import { bundleWorkflows, createDevServerEnv } from '../helpers/environments';
+import { sandboxConnections } from '../helpers/gateway-connections';
+import { startStack, type Stack } from '../helpers/stack';
 
 const body = (id: string) => ({
   id,
@@ -13,34 +14,28 @@ const body = (id: string) => ({
   metadata: {},
 });
 
-/** Visibility is eventually consistent: ask again until the list answers or the attempts run out. */
-async function listUntil(env: TestWorkflowEnvironment, query: string, want: number): Promise<string[]> {
-  for (let i = 0; i < 50; i++) {
-    const ids: string[] = [];
-    for await (const wf of env.client.workflow.list({ query })) ids.push(wf.workflowId);
-    if (ids.length >= want) return ids;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return [];
-}
-
+/** API tests on the real stack: the real subscription workflow, a worker with the real activities, the gateway sandbox. */
 describe('API on the Temporal dev server', () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
-  let app: Express;
+  let stack: Stack;
+  let app: string;
+
+  /** Visibility is eventually consistent: ask again until the list answers or the attempts run out. */
+  const listUntil = (query: string, want: number): Promise<string[]> =>
+    eventually(async () => {
+      const ids: string[] = [];
+      for await (const wf of env.client.workflow.list({ query })) ids.push(wf.workflowId);
+      return ids;
+    }, (ids) => ids.length >= want);
 
   beforeAll(async () => {
-    env = await createDevServerEnv();
-    const taskQueue = uniqueTaskQueue('api');
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await bundleWorkflows() });
-    running = worker.run();
-    // This first workflow slice never opens a checkout, so do not wait long for one.
-    app = testApp(env.client, taskQueue, { checkoutWaitMs: 200 });
+    const [devEnv, bundle] = await Promise.all([createDevServerEnv(), bundleWorkflows()]);
+    env = devEnv;
+    stack = await startStack({ env, bundle, connectionsAt: sandboxConnections });
+    app = stack.apiUrl;
   });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
+    await stack?.close();
     await env?.teardown();
   });
 
@@ -58,7 +53,7 @@ describe('API on the Temporal dev server', () => {
     expect(res.body).toMatchObject({ id: 'sub-api-1', status: 'incomplete', gateway: 'paystack' });
     expect(res.headers.location).toBe('/v1/subscriptions/sub-api-1');
 
-    const found = await listUntil(env, 'Gateway="paystack" AND CustomerId="cus_42" AND SubscriptionStatus="incomplete"', 1);
+    const found = await listUntil('Gateway="paystack" AND CustomerId="cus_42" AND SubscriptionStatus="incomplete"', 1);
     expect(found).toEqual(['subscription-sub-api-1']);
 
     const got = await get('/v1/subscriptions/sub-api-1').expect(200);

@@ -1,44 +1,37 @@
 import request from 'supertest';
-import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Express } from 'express';
-import { testApp } from '../helpers/api';
 import { client, createBody, eventually } from '../helpers/api-requests';
-import { bundleWorkflows, createDevServerEnv, uniqueTaskQueue } from '../helpers/environments';
-import { fakeSubscriptionActivities } from '../helpers/fixture-workers';
+import { bundleWorkflows, createDevServerEnv } from '../helpers/environments';
+import { sandboxConnections } from '../helpers/gateway-connections';
+import { startStack, type Stack } from '../helpers/stack';
 
 interface Page {
   data: { id: string; status: string; customerId: string; gateway: string; planId: string }[];
   nextPageToken: string | null;
 }
 
-// Server start and bundling take longer than jest's default 5 s (jest.config.js's per-project testTimeout is not applied).
-jest.setTimeout(60_000);
-
+/** Lists what the real subscription workflow records in visibility; the stack is the API, worker and sandbox of `npm run dev`. */
 describe('GET /v1/subscriptions (Temporal visibility), metrics and request ids', () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
-  let app: Express;
+  let stack: Stack;
+  let app: string;
   let api: ReturnType<typeof client>;
   const customerId = `cus-list-${process.pid}`;
 
   beforeAll(async () => {
-    env = await createDevServerEnv();
-    const taskQueue = uniqueTaskQueue('api-list');
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await bundleWorkflows(), activities: fakeSubscriptionActivities });
-    running = worker.run();
-    app = testApp(env.client, taskQueue);
+    const [devEnv, bundle] = await Promise.all([createDevServerEnv(), bundleWorkflows()]);
+    env = devEnv;
+    stack = await startStack({ env, bundle, connectionsAt: sandboxConnections });
+    app = stack.apiUrl;
     api = client(app);
     for (const [id, planId] of [['sub-list-1', 'gold'], ['sub-list-2', 'gold'], ['sub-list-3', 'silver']]) {
       const body = createBody({ id });
       await api.post('/v1/subscriptions', { ...body, customer: { ...(body.customer as object), id: customerId }, plan: { ...(body.plan as object), id: planId } }).expect(201);
     }
     await api.post('/v1/subscriptions', createBody({ id: 'sub-list-other' })).expect(201);
-  }, 120_000);
+  });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
+    await stack?.close();
     await env?.teardown();
   });
 

@@ -1,47 +1,39 @@
-import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { gatewayEventSignal } from '../../src/shared/messages';
-import { testApp } from '../helpers/api';
-import { client, createBody, eventually, newKey } from '../helpers/api-requests';
-import { bundleWorkflows, createDevServerEnv, uniqueTaskQueue } from '../helpers/environments';
-import { fakeSubscriptionActivities } from '../helpers/fixture-workers';
+import { client, createBody, newKey } from '../helpers/api-requests';
+import { bundleWorkflows, createDevServerEnv } from '../helpers/environments';
+import { sandboxConnections } from '../helpers/gateway-connections';
+import { payAtCheckout } from '../helpers/gateway-sandbox';
+import { statusIs, viewUntil } from '../helpers/http-api';
+import { startStack, type Stack } from '../helpers/stack';
 
 /**
- * Subscription operations as workflow updates, against the real subscription workflow (gateway activities faked as
- * an always-succeeding gateway): its validators refuse with UPDATE_REFUSED and the API answers 409 with the reason.
+ * Subscription operations as workflow updates on the real subscription workflow, whose validators refuse with
+ * UPDATE_REFUSED as the contract in src/shared/messages.ts requires. Subscriptions are activated the way a customer
+ * does it: paying at the sandbox's hosted checkout, whose signed webhook reaches the API over HTTP.
  */
-// Server start and bundling take longer than jest's default 5 s (jest.config.js's per-project testTimeout is not applied).
-jest.setTimeout(60_000);
-
 describe('subscription operations on the Temporal dev server', () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stack: Stack;
   let api: ReturnType<typeof client>;
 
   beforeAll(async () => {
-    env = await createDevServerEnv();
-    const taskQueue = uniqueTaskQueue('api-ops');
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await bundleWorkflows(), activities: fakeSubscriptionActivities });
-    running = worker.run();
-    api = client(testApp(env.client, taskQueue));
-  }, 120_000);
+    const [devEnv, bundle] = await Promise.all([createDevServerEnv(), bundleWorkflows()]);
+    env = devEnv;
+    stack = await startStack({ env, bundle, connectionsAt: sandboxConnections });
+    api = client(stack.apiUrl);
+  });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
+    await stack?.close();
     await env?.teardown();
   });
 
-  /** Creates a subscription and authorizes its card the way a verified gateway webhook would. */
+  /** Creates a subscription, pays its authorization at the hosted checkout, and waits for cycle 1 to be charged. */
   async function activeSubscription(id: string, overrides: Record<string, unknown> = {}): Promise<void> {
-    await api.post('/v1/subscriptions', createBody({ id, ...overrides })).expect(201);
-    await env.client.workflow.getHandle(`subscription-${id}`).signal(gatewayEventSignal, {
-      type: 'charge.succeeded', eventId: `evt-${id}`, gateway: 'paystack', reference: `${id}-auth1`, gatewayTransactionId: `tx-${id}`,
-      amount: { amount: 5000, currency: 'NGN' }, paidAt: '2026-01-31T09:05:00.000Z', needsVerification: false,
-      card: { token: 'AUTH_test', last4: '4081', reusable: true },
-    });
+    const created = await api.post('/v1/subscriptions', createBody({ id, ...overrides })).expect(201);
+    const paid = await payAtCheckout(String(created.body.authorization.checkoutUrl), '4084084084084081');
+    expect(paid.html).toContain('Payment successful');
     // The real workflow refunds the authorization and charges cycle 1 before it is active: wait for it.
-    const view = await eventually(async () => (await api.get(`/v1/subscriptions/${id}`).expect(200)).body as { status: string }, (b) => b.status === 'active');
+    const view = await viewUntil(stack, id, statusIs('active'));
     expect(view.status).toBe('active');
   }
 
@@ -97,7 +89,8 @@ describe('subscription operations on the Temporal dev server', () => {
     await activeSubscription('sub-ops-refund');
     const charge = ((await api.get('/v1/subscriptions/sub-ops-refund').expect(200)).body as { charges: { reference: string; outcome: string }[] }).charges.find(
       (c) => c.outcome === 'succeeded' && !c.reference.endsWith('-auth1'),
-    ) ?? { reference: 'sub-ops-refund-auth1' };
+    )!;
+    expect(charge.reference).toBe('sub-ops-refund-c1-a1');
     const unknown = await api.post('/v1/subscriptions/sub-ops-refund/refunds', { chargeReference: 'nope-c1-a1' }).expect(409);
     expect(unknown.body.detail).toMatch(/^nope-c1-a1 is not a successful charge of subscription sub-ops-refund/);
     const invalid = await api.post('/v1/subscriptions/sub-ops-refund/refunds', { chargeReference: 'sub-ops-refund-auth1', amount: -5 }).expect(422);

@@ -9,7 +9,12 @@ import { TEST_SECRETS, testConnections } from '../../helpers/gateway-connections
 
 describe('createGatewayApiDeps', () => {
   const signalled: { workflowId: string; signal: unknown; args: unknown[] }[] = [];
+  const deadlines: number[] = [];
   const temporal = {
+    withDeadline: (deadline: number, fn: () => Promise<unknown>) => {
+      deadlines.push(deadline);
+      return fn();
+    },
     workflow: {
       getHandle: (workflowId: string) => ({
         signal: (signal: unknown, ...args: unknown[]) => {
@@ -18,7 +23,7 @@ describe('createGatewayApiDeps', () => {
         },
       }),
     },
-  } as unknown as Pick<Client, 'workflow'>;
+  } as unknown as Pick<Client, 'workflow' | 'withDeadline'>;
   const deps = createGatewayApiDeps({ connections: testConnections(), temporal, publicBaseUrl: 'http://api.test', checkConnection: () => Promise.resolve() });
 
   it('webhooks signal gatewayEventSignal on the subscription workflow id', async () => {
@@ -28,6 +33,9 @@ describe('createGatewayApiDeps', () => {
     const res = await request(app).post('/webhooks/paystack/paystack-test').set('content-type', 'application/json').set('x-paystack-signature', sig).send(body);
     expect(res.status).toBe(200);
     expect(signalled).toEqual([{ workflowId: 'subscription-sub-7', signal: gatewayEventSignal, args: [expect.objectContaining({ type: 'charge.succeeded', reference: 'sub-7-c3-a2' })] }]);
+    // Bounded well inside Razorpay's 5 s delivery timeout, so a Temporal outage reaches the gateway as a 503.
+    expect(deadlines).toHaveLength(1);
+    expect(deadlines[0]! - Date.now()).toBeLessThanOrEqual(5_000);
   });
 
   it('resolves gateways and rules from the connections', () => {
