@@ -22,6 +22,12 @@ const EnvSchema = z.object({
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
   /**
+   * Workflows the worker keeps in memory (Temporal's sticky cache). A cached subscription costs ~1–2 MiB of worker
+   * RSS (bench/README.md); subscriptions sleep for weeks, so an evicted one just replays its (bounded) history when
+   * its timer fires. Unset: the SDK's default, sized from the heap limit.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  /**
    * API keys as JSON: `[{ "name": "billing-svc", "sha256": "<hex of the key>", "scopes": ["read", "write"] }]`.
    * Only hashes are configured, so the environment never holds a usable key. Unset in development means the
    * documented dev key (see docs/api.md); unset elsewhere means no keys, and the API refuses to start.

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
             : undefined,
       }),
       shutdownGraceTime: config.SHUTDOWN_GRACE_MS,
+      ...(config.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
     });
     console.log(`worker polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);
     await worker.run();

@@ -16,4 +16,10 @@ describe('config', () => {
       expect((err as Error).message).toMatch(/MERCHANT_WEBHOOK_URL/);
     }
   });
+
+  it('leaves the worker cache to the SDK unless told, and refuses a non-number', () => {
+    expect(loadConfig({}).WORKER_MAX_CACHED_WORKFLOWS).toBeUndefined();
+    expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '500' }).WORKER_MAX_CACHED_WORKFLOWS).toBe(500);
+    expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: 'lots' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS/);
+  });
 });
