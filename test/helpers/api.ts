@@ -1,9 +1,11 @@
+import { resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Express } from 'express';
 import { createApp, type AppDeps } from '../../src/api/app';
 import { sha256Hex, type ApiKey } from '../../src/api/auth/api-keys';
 import { createLogger } from '../../src/api/logging';
-import { GATEWAYS } from '../../src/shared/gateway-policy';
+import { createGatewayApiDeps } from '../../src/api/gateway-wiring';
+import { loadConnections } from '../../src/gateways/connections';
 
 /** Test keys: the raw values are what a client sends; the app is configured with their hashes only. */
 export const WRITE_KEY = 'test-write-key-0123456789';
@@ -14,16 +16,21 @@ export const TEST_API_KEYS: ApiKey[] = [
 ];
 export const bearer = (key = WRITE_KEY): string => `Bearer ${key}`;
 
-/** The sandbox connections `<gateway>-sandbox`, as src/api/main.ts configures them. */
-export const sandboxGatewayOf = (id: string) => GATEWAYS.find((g) => id === `${g}-sandbox`);
+/** The sandbox connections `<gateway>-sandbox`, as `npm run dev` configures them. */
+const sandboxConnections = loadConnections({ GATEWAY_CONNECTIONS_FILE: resolve(__dirname, '../../sandbox/connections.json') });
 
-/** The real app over a Temporal client, with test keys and a silent logger; override any dependency. */
+/**
+ * The real app over a Temporal client, with test keys, a silent logger and the gateway edge over the sandbox
+ * connections (credentials checks off: no gateway is contacted unless a test starts one); override any dependency.
+ */
 export function testApp(temporal: Client, taskQueue: string, overrides: Partial<AppDeps> = {}): Express {
+  const logger = createLogger({ level: 'silent' });
+  const gateway = createGatewayApiDeps({ connections: sandboxConnections, temporal, publicBaseUrl: 'http://chargeloop.test', logger, checkConnection: () => Promise.resolve() });
   return createApp({
     config: { TEMPORAL_TASK_QUEUE: taskQueue, apiKeys: TEST_API_KEYS },
     temporal,
-    gatewayOf: sandboxGatewayOf,
-    logger: createLogger({ level: 'silent' }),
+    logger,
+    ...gateway,
     ...overrides,
   });
 }
