@@ -10,6 +10,7 @@ import { payAtCheckout } from '../helpers/gateway-sandbox';
 import { createSubscription, statusIs, subscriptionBody, viewUntil } from '../helpers/http-api';
 import { SUCCESS_CARD } from './support/journeys';
 import { startStack, type Stack } from '../helpers/stack';
+import { poll } from '../helpers/poll';
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -22,11 +23,7 @@ const freePort = (): Promise<number> =>
 
 /** Resolves once `ready` holds, re-checking every 20 ms; bounded, for deliveries the sandbox makes in the background. */
 async function until(ready: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ready()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  if (!(await poll(ready, Boolean, { timeoutMs, intervalMs: 20 }))) throw new Error(`timed out waiting for ${what}`);
 }
 
 /**

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { bearer } from './api';
+import { poll } from './poll';
 
 let n = 0;
 /** A fresh Idempotency-Key per call unless one is given. */
@@ -28,12 +29,5 @@ export function createBody(overrides: Record<string, unknown> = {}): Record<stri
   };
 }
 
-/** Visibility is eventually consistent: re-run `fn` until `done` holds or the attempts run out. */
-export async function eventually<T>(fn: () => Promise<T>, done: (value: T) => boolean, attempts = 60): Promise<T> {
-  let value = await fn();
-  for (let i = 0; i < attempts && !done(value); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    value = await fn();
-  }
-  return value;
-}
+/** Visibility is eventually consistent: re-run `fn` until `done` holds (for about 6 s); the caller asserts. */
+export const eventually = <T>(fn: () => Promise<T>, done: (value: T) => boolean): Promise<T> => poll(fn, done);

@@ -4,6 +4,7 @@ import type { SubscriptionView } from '../../src/shared/state';
 import { bearer } from './api';
 import { createBody, newKey } from './api-requests';
 import type { Stack } from './stack';
+import { poll } from './poll';
 
 export interface HttpAnswer<T = unknown> {
   status: number;
@@ -56,13 +57,10 @@ export async function viewUntil(
   timeoutMs = 20_000,
 ): Promise<SubscriptionView> {
   const api = apiOver(stack.apiUrl);
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await api.get(`/v1/subscriptions/${id}`);
-    if (res.status === 200 && done(res.body)) return res.body;
-    if (Date.now() > until) throw new Error(`subscription ${id} did not get there in ${timeoutMs} ms; last: ${JSON.stringify(res.body)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const arrived = (res: { status: number; body: SubscriptionView }): boolean => res.status === 200 && done(res.body);
+  const last = await poll(() => api.get(`/v1/subscriptions/${id}`), arrived, { timeoutMs, intervalMs: 50 });
+  if (!arrived(last)) throw new Error(`subscription ${id} did not get there in ${timeoutMs} ms; last: ${JSON.stringify(last.body)}`);
+  return last.body;
 }
 
 export const statusIs =
