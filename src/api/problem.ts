@@ -50,6 +50,4 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pre
   return parsed.data;
 }
 
-export const notFound = (detail: string): Problem => new Problem(404, 'Not found', detail);
-export const conflict = (detail: string): Problem => new Problem(409, 'Conflict', detail);
 export const serviceUnavailable = (detail: string): Problem => new Problem(503, 'Service unavailable', detail);

@@ -14,4 +14,3 @@ export const SUBSCRIPTION_STATUSES = [
 export const SubscriptionStatusSchema = z.enum(SUBSCRIPTION_STATUSES);
 export type SubscriptionStatus = z.infer<typeof SubscriptionStatusSchema>;
 
-export const TERMINAL_STATUSES: readonly SubscriptionStatus[] = ['incomplete_expired', 'canceled', 'completed'];

@@ -9,16 +9,21 @@ const TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   Datetime: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
 };
 
+/** `addSearchAttributes` arguments for the named attributes (all of Chargeloop's by default). */
+export function searchAttributesRequest(
+  namespace: string,
+  names: string[] = Object.keys(SEARCH_ATTRIBUTE_CLI_TYPES),
+): temporal.api.operatorservice.v1.IAddSearchAttributesRequest {
+  return { namespace, searchAttributes: Object.fromEntries(names.map((name) => [name, TYPES[SEARCH_ATTRIBUTE_CLI_TYPES[name]!]!])) };
+}
+
 /** Registers Chargeloop's custom search attributes that the namespace lacks; safe to run on every deploy. */
 export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
-  const missing = Object.entries(SEARCH_ATTRIBUTE_CLI_TYPES).filter(([name]) => !(name in (existing.customAttributes ?? {})));
+  const missing = Object.keys(SEARCH_ATTRIBUTE_CLI_TYPES).filter((name) => !(name in (existing.customAttributes ?? {})));
   if (missing.length === 0) return [];
-  await connection.operatorService.addSearchAttributes({
-    namespace,
-    searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, TYPES[type]!])),
-  });
-  return missing.map(([name]) => name);
+  await connection.operatorService.addSearchAttributes(searchAttributesRequest(namespace, missing));
+  return missing;
 }
 
 if (require.main === module) {

@@ -1,7 +1,7 @@
 import { Runtime, DefaultLogger, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { temporal } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTES, SEARCH_ATTRIBUTE_CLI_TYPES } from '../../src/shared/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import { searchAttributesRequest } from '../../src/temporal/register-search-attributes';
 import { temporalExecutable } from './temporal-binaries';
 
 let runtimeInstalled = false;
@@ -18,14 +18,8 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalExecutable('test-server') } },
   });
-  const { IndexedValueType } = temporal.api.enums.v1;
-  const types = { Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, Datetime: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME } as const;
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(
-      Object.entries(SEARCH_ATTRIBUTE_CLI_TYPES).map(([name, type]) => [name, types[type as keyof typeof types]]),
-    ),
-  });
+  // The Java server cannot list search attributes, so add them all (it starts with none of them).
+  await env.connection.operatorService.addSearchAttributes(searchAttributesRequest(env.namespace ?? 'default'));
   return env;
 }
 
