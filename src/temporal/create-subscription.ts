@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { subscriptionWorkflowId } from '../shared/ids';
 import { checkoutUpdate, stateQuery } from '../shared/messages';
 import type { SubscriptionInput } from '../shared/schemas';
@@ -76,7 +76,7 @@ async function waitForCheckout(client: Client, workflowId: string, options: Crea
     return await client.withAbortSignal(abort.signal, () => handle.executeUpdate(checkoutUpdate, { updateId: CHECKOUT_UPDATE_ID }));
   } catch (err) {
     // Timed out, or the workflow already closed (an expired create retried later): its current state is the answer.
-    if (abort.signal.aborted || (err instanceof Error && /already completed|not found/i.test(err.message))) return handle.query(stateQuery);
+    if (abort.signal.aborted || err instanceof WorkflowNotFoundError) return handle.query(stateQuery);
     throw err;
   } finally {
     clearTimeout(timer);

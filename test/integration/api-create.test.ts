@@ -90,6 +90,19 @@ describe('POST /v1/subscriptions on the Temporal dev server', () => {
     expect(ids).toEqual([`subscription-${first.body.id}`]);
   });
 
+  it('a create retried after the subscription ended still gets its original answer, and starts nothing new', async () => {
+    const body = createBody();
+    const key = newKey('closed');
+    const first = await api.post('/v1/subscriptions', body, key).expect(201);
+    await api.post(`/v1/subscriptions/${first.body.id}/cancel`, { at: 'now' }).expect(200);
+    const retried = await api.post('/v1/subscriptions', body, key).expect(201);
+    // Temporal keeps the checkout update's outcome in the closed workflow's history and answers it again.
+    expect(retried.body).toEqual(first.body);
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    const now = await api.get(`/v1/subscriptions/${first.body.id}`).expect(200);
+    expect(now.body.status).toBe('canceled');
+  });
+
   it('refuses the same key with another body (422) and an existing id under another key (409)', async () => {
     const body = createBody();
     const key = newKey('mismatch');
