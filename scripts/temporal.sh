@@ -3,9 +3,15 @@
 #
 #   scripts/temporal.sh cli           Temporal CLI (dev server with SQLite and the Web UI), built from its Go module
 #   scripts/temporal.sh test-server   time-skipping test server, the io.temporal:temporal-test-server Maven artifact
+#   scripts/temporal.sh server        full Temporal server (the production binary; the cluster runs it on PostgreSQL)
+#   scripts/temporal.sh sql           its schema tool (temporal-sql-tool), same module and version as the server
+#   scripts/temporal.sh schema-dir    the server module's schema/ directory (postgresql/v12/{temporal,visibility})
+#   scripts/temporal.sh ui            Temporal UI server (github.com/temporalio/ui-server/v2, the Web UI's own binary)
+#   scripts/temporal.sh server-version  the pinned server version (docker-compose and the cluster use the same one)
 #
-# Resolution order: $TEMPORAL_CLI_PATH / $TEMPORAL_TEST_SERVER_PATH, then `temporal` / `temporal-test-server` on
-# PATH, then the cache ($CHARGELOOP_CACHE_DIR, default ~/.cache/chargeloop), then a build/fetch into the cache.
+# Resolution order: $TEMPORAL_CLI_PATH / $TEMPORAL_TEST_SERVER_PATH / $TEMPORAL_SERVER_PATH / $TEMPORAL_SQL_TOOL_PATH
+# / $TEMPORAL_SCHEMA_DIR, then `temporal` / `temporal-test-server` on PATH (the server and its tool are looked up
+# by version only, never on PATH: a stray binary of another version would not match the schemas), then the cache ($CHARGELOOP_CACHE_DIR, default ~/.cache/chargeloop), then a build/fetch into the cache.
 # The SDK's own download comes from a web site that this project must not depend on; registries are reachable.
 # Progress goes to stderr so stdout is only the path.
 set -euo pipefail
@@ -13,6 +19,9 @@ set -euo pipefail
 CLI_VERSION=1.5.1             # newest CLI that `go install` builds without a wrapper module (v1.6+ has a replace directive)
 TEST_SERVER_VERSION=1.38.0    # newest io.temporal:temporal-test-server on Maven Central
 DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
+SERVER_VERSION=1.32.2         # first release with per-execution time skipping (test clocks, issue 15)
+UI_VERSION=2.56.4             # github.com/temporalio/ui-server/v2; 2.58.x needs go.temporal.io/api v1.64.0, which the proxy mirror here refuses (403)
+SERVER_GOTOOLCHAIN=go1.27.3   # v1.32 needs Go >= 1.26.10; the go command fetches this toolchain from the module proxy
 
 CACHE_DIR="${CHARGELOOP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/chargeloop}"
 
@@ -81,6 +90,51 @@ SH
   log "fetched in $((SECONDS - started))s ($(ls "$dir/lib" | wc -l) jars)"
 }
 
+# The server and its sql tool come from one `go install` (one module, one version, shared compile work); the schema
+# files ship in the same module and are copied beside them, so the cache entry is complete without GOMODCACHE.
+build_server() {
+  local dir="$CACHE_DIR/temporal-server-$SERVER_VERSION"
+  [ -x "$dir/temporal-server" ] && [ -x "$dir/temporal-sql-tool" ] && [ -d "$dir/schema/postgresql" ] && return 0
+  need go "the Temporal server" "Go 1.21+ (it fetches $SERVER_GOTOOLCHAIN)" TEMPORAL_SERVER_PATH
+  log "building Temporal server v$SERVER_VERSION and its sql tool from the Go module proxy into $dir (5-10 min, once)"
+  local started=$SECONDS tmp="$dir.tmp.$$" module="go.temporal.io/server@v$SERVER_VERSION"
+  rm -rf "$tmp" && mkdir -p "$tmp/bin"
+  GOTOOLCHAIN="$SERVER_GOTOOLCHAIN" CGO_ENABLED=0 GOBIN="$tmp/bin" GOFLAGS="${GOFLAGS:-} -buildvcs=false" \
+    go install -trimpath -ldflags "-s -w" \
+    "go.temporal.io/server/cmd/server@v$SERVER_VERSION" "go.temporal.io/server/cmd/tools/sql@v$SERVER_VERSION" >&2
+  mv "$tmp/bin/server" "$tmp/temporal-server" && mv "$tmp/bin/sql" "$tmp/temporal-sql-tool" && rmdir "$tmp/bin"
+  local src
+  src="$(GOTOOLCHAIN="$SERVER_GOTOOLCHAIN" GOFLAGS=-mod=mod go mod download -json "$module" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [ -d "$src/schema/postgresql" ] || die "schema files not found in the module cache ($src)"
+  cp -r "$src/schema" "$tmp/schema" && chmod -R u+w "$tmp/schema"
+  rm -rf "$dir" && mv "$tmp" "$dir"
+  log "built in $((SECONDS - started))s: $("$dir/temporal-server" --version 2>&1 | head -n1)"
+}
+
+build_ui() {
+  local dir="$CACHE_DIR/temporal-ui-server-$UI_VERSION"
+  [ -x "$dir/temporal-ui-server" ] && return 0
+  need go "the Temporal UI server" "Go 1.21+ (it fetches $SERVER_GOTOOLCHAIN)" TEMPORAL_UI_SERVER_PATH
+  log "building Temporal UI server v$UI_VERSION from the Go module proxy into $dir (a few minutes, once)"
+  local started=$SECONDS tmp="$dir.tmp.$$"
+  rm -rf "$tmp" && mkdir -p "$tmp/bin"
+  GOTOOLCHAIN="$SERVER_GOTOOLCHAIN" CGO_ENABLED=0 GOBIN="$tmp/bin" GOFLAGS="${GOFLAGS:-} -buildvcs=false" \
+    go install -trimpath -ldflags "-s -w" "github.com/temporalio/ui-server/v2/cmd/server@v$UI_VERSION" >&2
+  mv "$tmp/bin/server" "$tmp/temporal-ui-server" && rmdir "$tmp/bin"
+  rm -rf "$dir" && mv "$tmp" "$dir"
+  log "built in $((SECONDS - started))s"
+}
+
+schema_dir() {
+  if [ -n "${TEMPORAL_SCHEMA_DIR:-}" ]; then
+    [ -d "$TEMPORAL_SCHEMA_DIR/postgresql" ] || die "TEMPORAL_SCHEMA_DIR=$TEMPORAL_SCHEMA_DIR has no postgresql/ directory"
+    readlink -f "$TEMPORAL_SCHEMA_DIR"
+    return
+  fi
+  with_lock server build_server
+  echo "$CACHE_DIR/temporal-server-$SERVER_VERSION/schema"
+}
+
 resolve() {
   local override=$1 onpath=$2 cached=$3 obtain=$4 lock=$5
   if [ -n "${!override:-}" ]; then
@@ -88,7 +142,7 @@ resolve() {
     readlink -f "${!override}"
     return
   fi
-  if command -v "$onpath" >/dev/null 2>&1; then
+  if [ -n "$onpath" ] && command -v "$onpath" >/dev/null 2>&1; then
     readlink -f "$(command -v "$onpath")"
     return
   fi
@@ -100,5 +154,10 @@ case "${1:-}" in
   cli) resolve TEMPORAL_CLI_PATH temporal "$CACHE_DIR/temporal-cli-$CLI_VERSION/temporal" build_cli cli ;;
   test-server) resolve TEMPORAL_TEST_SERVER_PATH temporal-test-server \
     "$CACHE_DIR/temporal-test-server-$TEST_SERVER_VERSION/temporal-test-server" fetch_test_server test-server ;;
-  *) die "usage: $0 cli|test-server" ;;
+  server) resolve TEMPORAL_SERVER_PATH "" "$CACHE_DIR/temporal-server-$SERVER_VERSION/temporal-server" build_server server ;;
+  sql) resolve TEMPORAL_SQL_TOOL_PATH "" "$CACHE_DIR/temporal-server-$SERVER_VERSION/temporal-sql-tool" build_server server ;;
+  ui) resolve TEMPORAL_UI_SERVER_PATH "" "$CACHE_DIR/temporal-ui-server-$UI_VERSION/temporal-ui-server" build_ui ui ;;
+  schema-dir) schema_dir ;;
+  server-version) echo "$SERVER_VERSION" ;;
+  *) die "usage: $0 cli|test-server|server|sql|ui|schema-dir|server-version" ;;
 esac
