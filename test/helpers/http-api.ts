@@ -70,7 +70,7 @@ export const statusIs =
 
 /** The card the sandbox stored for a customer at checkout (Paystack authorization_code, Flutterwave token, Razorpay token_id). */
 export function storedCardToken(stack: Pick<Stack, 'sandbox'>, email: string): string {
-  const record = [...stack.sandbox.state.cards.values()].find((c) => c.email === email);
+  const record = Object.values(stack.sandbox.state.cards).find((c) => c.email === email);
   if (!record) throw new Error(`the sandbox stored no card for ${email}`);
   return record.token;
 }

@@ -40,17 +40,17 @@ export interface RecordedRequest {
 export function corpusFetch(basePath: string, fixtures: Fixture[]): { fetch: FetchLike; requests: RecordedRequest[]; remaining: () => number } {
   const queue = [...fixtures];
   const requests: RecordedRequest[] = [];
-  const fetchFn = (async (input: string | URL | Request, init?: RequestInit) => {
+  const fetchFn = ((input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     const method = init?.method ?? 'GET';
     const path = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname;
     const headers = Object.fromEntries(Object.entries((init?.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]));
     requests.push({ method, path, query: url.searchParams, headers, body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined });
     const next = queue.shift();
-    if (!next?.request || !next.response) throw new Error(`unexpected ${method} ${path}: no fixture left`);
-    if (next.request.method !== method || next.request.path !== path) throw new Error(`expected ${next.request.method} ${next.request.path}, got ${method} ${path}`);
+    if (!next?.request || !next.response) return Promise.reject(new Error(`unexpected ${method} ${path}: no fixture left`));
+    if (next.request.method !== method || next.request.path !== path) return Promise.reject(new Error(`expected ${next.request.method} ${next.request.path}, got ${method} ${path}`));
     const text = next.response.text ?? JSON.stringify(next.response.body);
-    return new Response(text, { status: next.response.status, headers: { 'content-type': next.response.text ? 'text/html' : 'application/json' } });
+    return Promise.resolve(new Response(text, { status: next.response.status, headers: { 'content-type': next.response.text ? 'text/html' : 'application/json' } }));
   }) as FetchLike;
   return { fetch: fetchFn, requests, remaining: () => queue.length };
 }
