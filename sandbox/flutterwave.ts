@@ -12,6 +12,7 @@ interface Tx {
   id: number;
   tx_ref: string;
   flw_ref: string;
+  redirect_url: string;
   device_fingerprint: string;
   amount: number;
   charged_amount: number;
@@ -56,7 +57,7 @@ const publicTx = ({ connectionId: _c, refundedMinor: _r, ...tx }: BookTx): Tx =>
 const TEXT: Record<Outcome, string> = { success: 'Approved', decline: 'Declined', insufficient_funds: 'Insufficient funds', pending: 'Pending validation' };
 /** The webhook's card object carries no token (reference §2.3): Chargeloop gets it from verify. */
 const webhookTx = (tx: BookTx) => {
-  const { card, meta: _m, ...rest } = publicTx(tx);
+  const { card, meta: _m, redirect_url: _r, ...rest } = publicTx(tx);
   return { ...rest, card: card ? { first_6digits: card.first_6digits, last_4digits: card.last_4digits, issuer: card.issuer, country: card.country, type: card.type, expiry: card.expiry } : null };
 };
 
@@ -91,7 +92,7 @@ export function createFlutterwaveFake(ctx: SandboxContext): Router {
     const amount = minorToMajor(minor, currency);
     const now = ctx.now().toISOString();
     const tx: BookTx = {
-      id, tx_ref: txRef, flw_ref: `FLW-MOCK-${id}`, device_fingerprint: 'N/A', amount, charged_amount: amount, app_fee: 0, merchant_fee: 0, processor_response: 'Pending', auth_model: 'noauth',
+      id, tx_ref: txRef, flw_ref: `FLW-MOCK-${id}`, redirect_url: typeof body.redirect_url === 'string' ? body.redirect_url : 'N/A', device_fingerprint: 'N/A', amount, charged_amount: amount, app_fee: 0, merchant_fee: 0, processor_response: 'Pending', auth_model: 'noauth',
       currency, ip: '127.0.0.1', narration: typeof body.narration === 'string' ? body.narration : 'CARD Transaction', status: 'pending', payment_type: 'card', created_at: now, account_id: 17321,
       customer: { id: 200_000 + (id % 1000), phone_number: null, name: null, email, created_at: now }, card: null, connectionId: conn.id, refundedMinor: 0,
     };

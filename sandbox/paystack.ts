@@ -185,8 +185,10 @@ export function createPaystackFake(ctx: SandboxContext): Router {
         },
       });
     });
-    const { transaction: _t, ...rest } = publicRefund(refund);
-    ok(res, 'Refund has been queued for processing', { transaction: publicTx(tx), ...rest });
+    // The create answer embeds a summary of the transaction and names its timestamps createdAt/updatedAt.
+    const { transaction: _t, created_at: createdAt, ...rest } = publicRefund(refund);
+    const summary = { id: tx.id, domain: tx.domain, reference: tx.reference, amount: tx.amount, paid_at: tx.paid_at, channel: tx.channel, currency: tx.currency };
+    ok(res, 'Refund has been queued for processing', { transaction: summary, ...rest, createdAt, updatedAt: createdAt });
   });
 
   /** `GET /refund`: filters by date and pages only (perPage, page, from, to), newest first. */

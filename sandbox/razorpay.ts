@@ -12,7 +12,7 @@ interface Order { id: string; entity: 'order'; amount: number; amount_paid: numb
 interface Payment {
   id: string; entity: 'payment'; amount: number; currency: string; status: 'captured' | 'failed'; order_id: string; invoice_id: string | null; international: boolean; method: 'card';
   amount_refunded: number; refund_status: null | 'partial' | 'full'; captured: boolean; description: string | null; card_id: string; bank: null; wallet: null; vpa: null;
-  email: string; contact: string | null; customer_id: string; token_id: string | null; recurring: boolean; notes: Notes; fee: number | null; tax: number | null; created_at: number;
+  email: string; contact: string | null; customer_id: string; token_id: string | null; notes: Notes; fee: number | null; tax: number | null; created_at: number;
   card: { id: string; entity: 'card'; name: string; last4: string; network: string; type: 'credit' | 'debit'; issuer: string | null; international: boolean; emi: boolean; expiry_month: string; expiry_year: string };
   error_code: string | null; error_description: string | null; error_reason: string | null; error_source: string | null; error_step: string | null; connectionId: string;
 }
@@ -77,7 +77,7 @@ export function createRazorpayFake(ctx: SandboxContext): Router {
     const payment: Payment = {
       id: ctx.id('pay_'), entity: 'payment', amount: order.amount, currency: order.currency, status: failure ? 'failed' : 'captured', order_id: order.id, invoice_id: p.invoice?.id ?? null,
       international: false, method: 'card', amount_refunded: 0, refund_status: null, captured: !failure, description: null, card_id: ctx.id('card_'), bank: null, wallet: null, vpa: null,
-      email: p.email, contact: p.contact, customer_id: p.customerId, token_id: failure ? null : p.tokenId, recurring: true, notes: { ...order.notes, ...p.notes }, fee: null, tax: null,
+      email: p.email, contact: p.contact, customer_id: p.customerId, token_id: failure ? null : p.tokenId, notes: { ...order.notes, ...p.notes }, fee: null, tax: null,
       created_at: unix(ctx.now()),
       card: { id: ctx.id('card_'), entity: 'card', name: 'Sandbox Customer', last4: card.number.slice(-4), network: NETWORK[card.brand] ?? card.brand, type: 'credit', issuer: null, international: false, emi: false, expiry_month: '12', expiry_year: '2030' },
       error_code: failure ? 'BAD_REQUEST_ERROR' : null, error_description: failure?.description ?? null, error_reason: failure?.reason ?? null, error_source: failure?.source ?? null,

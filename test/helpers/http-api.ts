@@ -32,7 +32,7 @@ let n = 0;
 export function subscriptionBody(gateway: Gateway, label: string): Record<string, unknown> & { id: string; customer: { id: string; email: string } } {
   n += 1;
   const id = `e2e-${label}-${process.pid}-${n}`;
-  const customer = { id: `cus-${id}`, email: `${id}@example.com`, firstName: 'Ada', lastName: 'Obi' };
+  const customer = { id: `cus-${id}`, email: `${id}@example.com`, firstName: 'Ada', lastName: 'Obi', phone: '+919876543210' };
   const currency = gateway === 'razorpay' ? 'INR' : 'NGN';
   const base = createBody({ id, customer, gatewayConnectionId: `${gateway}-test` });
   return { ...base, id, customer, plan: { ...(base.plan as object), currency } };

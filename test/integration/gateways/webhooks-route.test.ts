@@ -1,3 +1,4 @@
+import { razorpayWebhook } from '../../../src/gateways/razorpay/webhook';
 import { createHmac } from 'node:crypto';
 import express from 'express';
 import request from 'supertest';
@@ -32,7 +33,7 @@ function setup(signal?: (s: Signal) => Promise<void>) {
 const paystackBody = (reference = 'sub-1-c1-a1', id = 42) =>
   JSON.stringify({ event: 'charge.success', data: { id, status: 'success', reference, amount: 500000, currency: 'NGN', paid_at: '2026-11-21T06:00:00Z', authorization: { authorization_code: 'AUTH_1', reusable: true } } });
 const paystackSig = (body: string, key = TEST_SECRETS.paystackSecretKey) => createHmac('sha512', key).update(body).digest('hex');
-const rzpSig = (body: string) => createHmac('sha256', TEST_SECRETS.razorpayWebhookSecret).update(body).digest('hex');
+const rzpSig = (body: string) => razorpayWebhook.sign(body, testConnections().get('razorpay-test')!)['x-razorpay-signature']!;
 
 const postPaystack = (app: express.Express, body: string, sig = paystackSig(body)) =>
   request(app).post('/webhooks/paystack/paystack-test').set('content-type', 'application/json').set('x-paystack-signature', sig).send(body);
