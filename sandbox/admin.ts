@@ -11,9 +11,16 @@ export function createAdminRouter(ctx: SandboxContext): Router {
   router.post('/__sandbox/cards/:token/next-outcome', (req, res) => {
     const token = String(req.params.token);
     const outcome = (req.body as { outcome?: unknown }).outcome;
-    if (!ctx.state.cards.has(token)) return void res.status(404).json({ error: `no stored card ${token}` });
+    if (!ctx.state.cards[token]) return void res.status(404).json({ error: `no stored card ${token}` });
     if (!OUTCOMES.includes(outcome as Outcome)) return void res.status(400).json({ error: `outcome must be one of ${OUTCOMES.join(', ')}` });
     ctx.state.forceNext(token, outcome as Outcome);
+    ctx.state.save();
+    res.status(204).end();
+  });
+
+  /** The customer revokes a Razorpay card mandate at the bank: Razorpay sends token.cancelled. */
+  router.post('/__sandbox/cards/:token/revoke', (req, res) => {
+    if (!ctx.revokeToken?.(String(req.params.token))) return void res.status(404).json({ error: 'no Razorpay token with this id' });
     res.status(204).end();
   });
 

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import express, { type Express } from 'express';
-import type { GatewayConnection, GatewayConnections } from '../src/gateways/connections';
+import type { SandboxAccount, SandboxAccounts } from './accounts';
 import { createAdminRouter } from './admin';
 import { createCheckoutRouter } from './checkout';
 import type { SandboxContext } from './context';
@@ -12,11 +12,14 @@ import { SandboxState } from './state';
 import { WebhookSender } from './webhook-sender';
 
 export interface SandboxOptions {
-  connections: GatewayConnections;
+  /** Accounts the sandbox accepts (Chargeloop's parsed connections fit: only ids, modes and keys are read). */
+  connections: SandboxAccounts;
+  /** Persist everything to this JSON file and read it back at start (npm run dev: .data/sandbox.json). Unset: memory only. */
+  dataFile?: string;
   /** Chargeloop's base URL; webhooks go to `${chargeloopUrl}/webhooks/<gateway>/<connectionId>`. Unset: no webhooks. */
   chargeloopUrl?: string;
   /** Overrides the per-connection webhook URL (tests). */
-  webhookUrlFor?: (connection: GatewayConnection) => string | undefined;
+  webhookUrlFor?: (connection: SandboxAccount) => string | undefined;
   /** Base URL for checkout links; defaults to the Host the API call came in on. */
   publicUrl?: string;
   /** Multiplies webhook retry delays and asynchronous steps (refund processing). Default 1/600: an hour is 6 s. */
@@ -40,18 +43,22 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const random = seededRandom(options.seed ?? 42);
   const timeScale = options.timeScale ?? 1 / 600;
   const timers = new Set<NodeJS.Timeout>();
-  const state = new SandboxState();
+  const state = new SandboxState(options.dataFile);
   const sender = new WebhookSender({
     webhookUrlFor: options.webhookUrlFor ?? ((c) => (options.chargeloopUrl ? `${options.chargeloopUrl.replace(/\/+$/, '')}/webhooks/${c.gateway}/${c.id}` : undefined)),
     timeScale,
     duplicateProbability: options.duplicateProbability ?? 0.02,
     random,
   });
+  const randomChars = idMaker(random);
   const ctx: SandboxContext = {
-    connections: options.connections,
+    accounts: options.connections,
     state,
     sender,
-    id: idMaker(random),
+    // The random part looks like the gateway's ids; the sequence part makes each id unique, across restarts too.
+    id: (prefix, length = 14) => `${prefix}${randomChars('', Math.max(length - 6, 2))}${state.next().toString(36).padStart(6, '0')}`,
+    numericId: (base) => base + state.next(),
+    checkout: {},
     publicUrl: (req) => options.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`,
     later: (ms, fn) => {
       const t = setTimeout(() => {
@@ -68,7 +75,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   app.use('/paystack', createPaystackFake(ctx));
   app.use('/flutterwave/v3', createFlutterwaveFake(ctx));
   app.use('/razorpay/v1', createRazorpayFake(ctx));
-  app.use(createCheckoutRouter(state));
+  app.use(createCheckoutRouter(ctx));
   app.use(createAdminRouter(ctx));
 
   let server: Server | undefined;
@@ -88,6 +95,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     close: async () => {
       for (const t of timers) clearTimeout(t);
       await sender.stop();
+      state.save();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     },
   };

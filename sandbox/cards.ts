@@ -1,6 +1,6 @@
-/** What a card does when charged: the outcome, plus the wording each gateway uses for it. */
-export type Outcome = 'success' | 'decline' | 'insufficient_funds';
-export const OUTCOMES: readonly Outcome[] = ['success', 'decline', 'insufficient_funds'];
+/** What a card does when charged, in gateway-neutral terms; each fake gateway words it as that gateway does. */
+export type Outcome = 'success' | 'decline' | 'insufficient_funds' | 'pending';
+export const OUTCOMES: readonly Outcome[] = ['success', 'decline', 'insufficient_funds', 'pending'];
 
 export interface TestCard {
   number: string;
@@ -12,16 +12,19 @@ export interface TestCard {
   /** Outcome of later charges on the stored card, unless a test forced the next one. */
   renewals: Outcome;
   brand: string;
+  /** Paystack `authorization.reusable`: false for cards that can be charged only with the customer present. */
+  reusable: boolean;
 }
 
 export const SANDBOX_OTP = '123456';
 
-const card = (number: string, label: string, checkout: Outcome, renewals: Outcome, otp = false): TestCard => ({
+const card = (number: string, label: string, checkout: Outcome, renewals: Outcome, otp = false, reusable = true): TestCard => ({
   number,
   label,
   checkout,
   renewals,
   otp,
+  reusable,
   brand: number.startsWith('5') ? 'mastercard' : 'visa',
 });
 
@@ -32,6 +35,7 @@ export const TEST_CARDS: readonly TestCard[] = [
   card('4000000000000002', 'Declined', 'decline', 'decline'),
   card('4000000000009995', 'Insufficient funds', 'insufficient_funds', 'insufficient_funds'),
   card('4000000000000341', 'Pays at checkout, then every charge of the stored card is declined (insufficient funds)', 'success', 'insufficient_funds'),
+  card('4000000000000077', 'Pays at checkout, but the authorization is not reusable (Paystack reusable: false)', 'success', 'decline', false, false),
   card('5531886652142950', 'Flutterwave test Mastercard (OTP)', 'success', 'success', true),
   card('5438898014560229', 'Flutterwave 3DS Mastercard (OTP)', 'success', 'success', true),
   card('5258585922666506', 'Flutterwave insufficient funds', 'insufficient_funds', 'insufficient_funds'),
@@ -41,9 +45,3 @@ export const TEST_CARDS: readonly TestCard[] = [
 ];
 
 export const findCard = (number: string): TestCard | undefined => TEST_CARDS.find((c) => c.number === number.replace(/[\s-]/g, ''));
-
-export const OUTCOME_TEXT: Record<Outcome, { message: string; code: string }> = {
-  success: { message: 'Approved', code: 'approved' },
-  decline: { message: 'Declined', code: 'card_declined' },
-  insufficient_funds: { message: 'Insufficient Funds', code: 'insufficient_funds' },
-};

@@ -1,8 +1,8 @@
 import express, { Router, type Request, type Response } from 'express';
-import { toMajorUnitString, CurrencySchema } from '../src/shared/money';
-import { findCard, SANDBOX_OTP, TEST_CARDS } from './cards';
-import { str } from './context';
-import type { CheckoutSession, SandboxState } from './state';
+import { findCard, SANDBOX_OTP, TEST_CARDS, type TestCard } from './cards';
+import { str, type SandboxContext } from './context';
+import { formatAmount } from './money';
+import type { CheckoutSession } from './state';
 
 const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -13,10 +13,7 @@ input,select{width:100%;padding:.4rem;font-size:1rem}button{padding:.5rem 1.2rem
 .note{color:#555;font-size:.9rem}.ok{color:#067d2f}.bad{color:#b00020}</style></head><body>${body}</body></html>`;
 }
 
-const amountText = (s: CheckoutSession): string => {
-  const currency = CurrencySchema.safeParse(s.currency);
-  return currency.success ? `${s.currency} ${toMajorUnitString(s.amount, currency.data)}` : `${s.amount} ${s.currency}`;
-};
+const amountText = (s: CheckoutSession): string => formatAmount(s.amount, s.currency);
 
 function payForm(s: CheckoutSession, error?: string): string {
   const options = TEST_CARDS.map((c) => `<option value="${c.number}">${c.number} — ${escape(c.label)}</option>`).join('');
@@ -42,7 +39,7 @@ ${error ? `<p class="bad">${escape(error)}</p>` : ''}
 <button type="submit">Verify</button></form>`,
   );
 
-function finish(res: Response, s: CheckoutSession, outcome: ReturnType<CheckoutSession['pay']>, ok: boolean, message: string): void {
+function finish(res: Response, s: CheckoutSession, outcome: { redirectTo?: string }, ok: boolean, message: string): void {
   if (outcome.redirectTo) return res.redirect(303, outcome.redirectTo);
   res
     .status(200)
@@ -50,12 +47,20 @@ function finish(res: Response, s: CheckoutSession, outcome: ReturnType<CheckoutS
 }
 
 /** The hosted checkout every fake gateway links to: a server-rendered form, an OTP step, and a result page. */
-export function createCheckoutRouter(state: SandboxState): Router {
+export function createCheckoutRouter(ctx: SandboxContext): Router {
+  const { state } = ctx;
   const router = Router();
+  const pay = (s: CheckoutSession, card: TestCard) => {
+    const handler = ctx.checkout[s.gateway];
+    if (!handler) throw new Error(`no checkout handler for ${s.gateway}`);
+    const result = handler(s, card, card.checkout);
+    state.save();
+    return result;
+  };
   router.use('/checkout', express.urlencoded({ extended: false, limit: '16kb' }));
 
   const session = (req: Request, res: Response): CheckoutSession | undefined => {
-    const s = state.sessions.get(String(req.params.id));
+    const s = state.sessions[String(req.params.id)];
     if (!s) res.status(404).send(page('Not found', '<h1>This checkout link does not exist</h1>'));
     else if (s.status === 'paid') res.status(200).send(page('Paid', '<h1 class="ok">Payment successful</h1><p>This checkout is already paid.</p>'));
     else return s;
@@ -73,10 +78,11 @@ export function createCheckoutRouter(state: SandboxState): Router {
     const card = findCard(str((req.body as Record<string, unknown>).card_number));
     if (!card) return void res.status(400).send(payForm(s, 'Unknown test card: use one from the list.'));
     if (card.otp) {
-      s.otpCard = card;
+      s.otpCardNumber = card.number;
+      state.save();
       return res.redirect(303, `/checkout/${encodeURIComponent(s.id)}/otp`);
     }
-    finish(res, s, s.pay(card, card.checkout), card.checkout === 'success', card.label);
+    finish(res, s, pay(s, card), card.checkout === 'success', card.label);
   });
 
   router.get('/checkout/:id/otp', (req, res) => {
@@ -87,11 +93,11 @@ export function createCheckoutRouter(state: SandboxState): Router {
   router.post('/checkout/:id/otp', (req, res) => {
     const s = session(req, res);
     if (!s) return;
-    if (!s.otpCard) return res.redirect(303, `/checkout/${encodeURIComponent(s.id)}`);
+    const card = s.otpCardNumber ? findCard(s.otpCardNumber) : undefined;
+    if (!card) return res.redirect(303, `/checkout/${encodeURIComponent(s.id)}`);
     if (str((req.body as Record<string, unknown>).otp) !== SANDBOX_OTP) return void res.status(400).send(otpForm(s, 'Wrong OTP.'));
-    const card = s.otpCard;
-    s.otpCard = undefined;
-    finish(res, s, s.pay(card, card.checkout), card.checkout === 'success', card.label);
+    delete s.otpCardNumber;
+    finish(res, s, pay(s, card), card.checkout === 'success', card.label);
   });
   return router;
 }

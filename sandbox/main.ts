@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { loadConnections } from '../src/gateways/connections';
+import { loadAccounts } from './accounts';
 import { createSandbox } from './app';
 
 /** `npx tsx sandbox/main.ts`: the three fake gateways on one port (default 4010). */
@@ -14,13 +14,16 @@ const Env = z.object({
   SANDBOX_TIME_SCALE: z.coerce.number().positive().max(1).default(1 / 600),
   SANDBOX_DUPLICATE_PROBABILITY: z.coerce.number().min(0).max(1).default(0.02),
   SANDBOX_SEED: z.coerce.number().int().default(42),
+  // Stored cards, checkouts and gateway records survive a restart here; empty disables persistence.
+  SANDBOX_DATA_FILE: z.string().default(resolve(__dirname, '../.data/sandbox.json')),
 });
 
 async function main(): Promise<void> {
   const env = Env.parse(process.env);
-  const connections = loadConnections({ GATEWAY_CONNECTIONS_FILE: env.SANDBOX_CONNECTIONS_FILE });
+  const connections = loadAccounts(env.SANDBOX_CONNECTIONS_FILE);
   const sandbox = createSandbox({
     connections,
+    dataFile: env.SANDBOX_DATA_FILE === '' ? undefined : env.SANDBOX_DATA_FILE,
     chargeloopUrl: env.CHARGELOOP_URL,
     publicUrl: env.SANDBOX_PUBLIC_URL,
     timeScale: env.SANDBOX_TIME_SCALE,

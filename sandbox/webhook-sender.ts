@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
-import type { GatewayConnection } from '../src/gateways/connections';
-import type { Gateway } from '../src/shared/gateway-policy';
+import type { SandboxAccount, SandboxGateway as Gateway } from './accounts';
+
+type GatewayConnection = SandboxAccount;
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -23,7 +24,11 @@ const TIMEOUT_MS: Record<Gateway, number> = { paystack: 30_000, flutterwave: 60_
 /** Flutterwave and Paystack count only 200 as delivered; Razorpay any 2xx. */
 const delivered = (gateway: Gateway, status: number): boolean => (gateway === 'razorpay' ? status >= 200 && status < 300 : status === 200);
 
-/** Headers exactly as each gateway signs: Paystack HMAC-SHA512 with the secret key, Flutterwave verif-hash, Razorpay HMAC-SHA256. */
+/**
+ * Headers exactly as each gateway signs, written here independently of Chargeloop's adapters (the sandbox imports
+ * no production gateway code): Paystack HMAC-SHA512 with the secret key, Flutterwave verif-hash, Razorpay
+ * HMAC-SHA256 (the official Razorpay SDK's validateWebhookSignature checks these in the tests) plus its event id.
+ */
 export function signedHeaders(connection: GatewayConnection, body: string, eventId: string): Record<string, string> {
   switch (connection.gateway) {
     case 'paystack':

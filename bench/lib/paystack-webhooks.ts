@@ -1,7 +1,6 @@
-import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { normalize } from '../../src/gateways/paystack/webhook';
+import { loadConnections, type GatewayConnection } from '../../src/gateways/connections';
+import { normalize, sign } from '../../src/gateways/paystack/webhook';
 import type { GatewayEvent } from '../../src/shared/gateway-events';
 
 export interface SignedWebhook {
@@ -12,9 +11,10 @@ export interface SignedWebhook {
   event: GatewayEvent;
 }
 
-const secretKey = (): string => {
-  const conns = JSON.parse(readFileSync(resolve(__dirname, '../../sandbox/connections.json'), 'utf8')) as Record<string, { keys: { secretKey?: string } }>;
-  return conns['paystack-sandbox']!.keys.secretKey!;
+const sandboxPaystack = (): GatewayConnection => {
+  const connection = loadConnections({ GATEWAY_CONNECTIONS_FILE: resolve(__dirname, '../../sandbox/connections.json') }).get('paystack-sandbox');
+  if (!connection) throw new Error('sandbox/connections.json has no paystack-sandbox');
+  return connection;
 };
 
 /**
@@ -23,7 +23,7 @@ const secretKey = (): string => {
  * billed, so the workflow records it as "changes nothing" and the subscription is left as it was.
  */
 export function signedWebhooks(subscriptionIds: readonly string[], count: number, firstId: number): SignedWebhook[] {
-  const key = secretKey();
+  const connection = sandboxPaystack();
   return Array.from({ length: count }, (_, i) => {
     const subscriptionId = subscriptionIds[i % subscriptionIds.length]!;
     const payload = {
@@ -33,6 +33,6 @@ export function signedWebhooks(subscriptionIds: readonly string[], count: number
     const body = JSON.stringify(payload);
     const event = normalize(payload).events[0];
     if (!event) throw new Error('bench webhook did not normalize to an event');
-    return { subscriptionId, body, signature: createHmac('sha512', key).update(body).digest('hex'), event };
+    return { subscriptionId, body, signature: sign(body, connection)['x-paystack-signature']!, event };
   });
 }

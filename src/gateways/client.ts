@@ -13,7 +13,7 @@ import type { FetchLike } from './http';
 import { PaystackClient } from './paystack/client';
 import { RazorpayClient } from './razorpay/client';
 
-/** What every gateway client does; the activities and the credentials check speak only this. */
+/** What every gateway client does (the gateway port); the activities and the credentials check speak only this. */
 export interface GatewayClient {
   initializeAuthorization(input: InitializeAuthorizationInput): Promise<InitializeAuthorizationResult>;
   chargeCard(input: ChargeCardInput): Promise<ChargeOutcome>;

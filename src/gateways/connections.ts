@@ -5,6 +5,19 @@ import { CurrencySchema, type Currency } from '../shared/money';
 import { ConnectionIdSchema } from '../shared/schemas';
 
 const secret = z.string().min(1, 'is required');
+/**
+ * A secret that authenticates webhooks: long enough not to be guessed, and without whitespace (a pasted `" "` or a
+ * trailing newline would otherwise be accepted and silently never match, or match anything padded the same way).
+ */
+const webhookSecret = (minLength: number) =>
+  z
+    .string()
+    .min(1, 'is required')
+    .refine((v) => !/\s/.test(v), 'must not contain whitespace')
+    .refine((v) => v.length >= minLength, `must be at least ${minLength} characters`);
+/** Paystack signs webhooks with the API secret key, whose length Paystack chooses; 8 only stops an obvious mistake. */
+const paystackKey = webhookSecret(8);
+const hashSecret = webhookSecret(16);
 const common = {
   mode: z.enum(['test', 'live']),
   /** Points the client at another host (the local sandbox); defaults to the gateway's production API. */
@@ -26,7 +39,14 @@ const PaystackConnectionSchema = z
   .object({
     gateway: z.literal('paystack'),
     ...common,
-    keys: z.object({ secretKey: secret, subaccountCode: z.string().min(1).optional() }).strict(),
+    keys: z
+      .object({
+        secretKey: paystackKey,
+        /** The key before a roll: webhooks signed with it still verify until it is removed. */
+        previousSecretKey: paystackKey.optional(),
+        subaccountCode: z.string().min(1).optional(),
+      })
+      .strict(),
     flags: flags('paystack', { internationalPayments: z.boolean().default(false) }),
   })
   .strict();
@@ -34,7 +54,9 @@ const FlutterwaveConnectionSchema = z
   .object({
     gateway: z.literal('flutterwave'),
     ...common,
-    keys: z.object({ publicKey: secret, secretKey: secret, encryptionKey: secret, webhookSecretHash: secret }).strict(),
+    keys: z
+      .object({ publicKey: secret, secretKey: secret, encryptionKey: secret, webhookSecretHash: hashSecret, previousWebhookSecretHash: hashSecret.optional() })
+      .strict(),
     flags: flags('flutterwave'),
   })
   .strict();
@@ -43,8 +65,13 @@ const RazorpayConnectionSchema = z
     gateway: z.literal('razorpay'),
     ...common,
     keys: z
-      .object({ keyId: secret, keySecret: secret, webhookSecret: secret, previousWebhookSecret: z.string().min(1).optional() })
+      .object({ keyId: secret, keySecret: secret, webhookSecret: hashSecret, previousWebhookSecret: hashSecret.optional() })
       .strict(),
+    /**
+     * The card mandate's `max_amount` in paise: the most one renewal may debit. Razorpay allows up to ₹15,000
+     * without additional authentication (RBI); a plan above it can never renew, so the API refuses it.
+     */
+    mandateMaxAmount: z.number().int().min(100).max(1_500_000).default(1_500_000),
     flags: flags('razorpay'),
   })
   .strict();

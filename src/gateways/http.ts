@@ -13,12 +13,21 @@ export interface GatewayResponse {
   body: unknown;
 }
 
-/** Permanent: the gateway will never accept this (bad keys, invalid request). Temporal must not retry. */
 /** The checkout reference is taken: see GatewayErrors.DuplicateReference. */
 export function duplicateReference(gatewayLabel: string, reference: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(`${gatewayLabel}: a checkout already exists for ${reference}`, GatewayErrors.DuplicateReference);
 }
 
+/**
+ * An answer the client cannot positively classify (unknown error text, a duplicate on a charge, an unreadable
+ * body): money may have moved. A plain Error is retryable, and every retry verifies the reference before any
+ * re-send, so the outcome is found, never guessed and never a decline.
+ */
+export function ambiguous(gatewayLabel: string, step: string, detail: string): Error {
+  return new Error(`${gatewayLabel}: ${step}: unrecognised answer, outcome unknown (${detail.slice(0, 200)})`);
+}
+
+/** Permanent: the gateway will never accept this (bad keys, invalid request). Temporal must not retry. */
 export function rejected(gatewayLabel: string, message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(`${gatewayLabel}: ${message}`, GatewayErrors.Rejected);
 }

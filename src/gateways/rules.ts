@@ -29,6 +29,13 @@ export function validatePlanForConnection(plan: Plan, connection: GatewayConnect
       message: `${policy.label} connection "${connection.id}" does not accept ${plan.currency}; it accepts ${allowed.join(', ')}.${optInHint}`,
     });
   }
+  if (connection.gateway === 'razorpay' && plan.amount > connection.mandateMaxAmount) {
+    // Every renewal debits the card mandate, which caps one debit at max_amount: a larger plan could never renew.
+    violations.push({
+      field: at('amount'),
+      message: `Razorpay card mandates on connection "${connection.id}" debit at most ${connection.mandateMaxAmount} paise per charge (max_amount); a plan of ${plan.amount} could never renew.`,
+    });
+  }
   if (policy.singleIntervalOnly && plan.intervalCount !== 1) {
     violations.push({
       field: at('intervalCount'),
@@ -39,13 +46,22 @@ export function validatePlanForConnection(plan: Plan, connection: GatewayConnect
 }
 
 /**
+ * The policy's required customer fields, plus Razorpay's `customer.contact`: a registration link without one is
+ * refused (https://razorpay.com/docs/api/payments/recurring-payments/cards/create-authorization-transaction/).
+ */
+function requiredCustomerFields(connection: GatewayConnection): readonly CustomerField[] {
+  const fields = GATEWAY_POLICIES[connection.gateway].requiredCustomerFields;
+  return connection.gateway === 'razorpay' && !fields.includes('phone') ? [...fields, 'phone'] : fields;
+}
+
+/**
  * The gateway's own rules for a new subscription, checked at the API edge so a merchant gets a 422 naming the field
  * instead of a subscription that can never be charged. Pure: reads only the policy table and the connection.
  */
 export function validateSubscriptionForConnection(body: CreateSubscriptionBody, connection: GatewayConnection): RuleViolation[] {
   const policy = GATEWAY_POLICIES[connection.gateway];
   const violations: RuleViolation[] = [];
-  for (const field of policy.requiredCustomerFields) {
+  for (const field of requiredCustomerFields(connection)) {
     const value = body.customer[field];
     if (value === undefined || value.trim() === '') {
       violations.push({ field: `customer.${field}`, message: `${policy.label} requires the customer's ${FIELD_LABELS[field]}.` });

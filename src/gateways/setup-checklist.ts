@@ -6,25 +6,23 @@ export interface ChecklistItem {
   text: string;
 }
 
-/** The 17 events the Razorpay seed asks the merchant to tick. */
+/**
+ * The Razorpay events Chargeloop acts on in the token (recurring payments) flow it uses: payments and orders of the
+ * registration link and of each renewal, refunds settling, and the customer revoking the mandate at the bank.
+ * Razorpay Subscriptions events (subscription.*) never fire in this flow and are not listed.
+ * Sources: https://razorpay.com/docs/webhooks/payments/, https://razorpay.com/docs/webhooks/refunds/,
+ * https://razorpay.com/docs/api/payments/recurring-payments/webhooks/
+ */
 export const RAZORPAY_WEBHOOK_EVENTS = [
-  'payment.authorized',
-  'payment.failed',
   'payment.captured',
+  'payment.failed',
   'order.paid',
   'invoice.paid',
-  'subscription.authenticated',
-  'subscription.paused',
-  'subscription.resumed',
-  'subscription.activated',
-  'subscription.pending',
-  'subscription.halted',
-  'subscription.charged',
-  'subscription.cancelled',
-  'subscription.completed',
-  'subscription.updated',
   'refund.processed',
-  'refund.created',
+  'refund.failed',
+  'token.cancelled',
+  'token.paused',
+  'token.rejected',
 ] as const;
 
 /**

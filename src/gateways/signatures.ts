@@ -9,6 +9,12 @@ export function safeEqual(expected: string, received: string): boolean {
   return timingSafeEqual(a, b);
 }
 
+/** Compares against every candidate (no early exit), so timing does not reveal which secret of a rotation matched. */
+export function anyMatches(candidates: readonly string[], received: string): boolean {
+  return candidates.map((c) => safeEqual(c, received)).some(Boolean);
+}
+
+export const toBuffer = (raw: Buffer | string): Buffer => (typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw);
 export const hmacHex = (algorithm: 'sha256' | 'sha512', key: string, raw: Buffer): string => createHmac(algorithm, key).update(raw).digest('hex');
 export const hmacBase64 = (algorithm: 'sha256', key: string, raw: Buffer): string => createHmac(algorithm, key).update(raw).digest('base64');
 

@@ -3,6 +3,9 @@ import { MoneySchema } from './money';
 import { GatewaySchema } from './schemas';
 import { StoredCardSchema } from './gateway-port';
 
+/** Every eventId is derived from the signed body only (never an unsigned header), ASCII, at most 128 characters. */
+const EventIdSchema = z.string().min(1).max(128);
+
 /**
  * A gateway webhook normalized to what the subscription workflow understands. The webhook route verifies the
  * signature, maps the payload to one of these and signals the workflow; duplicates are ignored by `eventId`
@@ -11,7 +14,7 @@ import { StoredCardSchema } from './gateway-port';
 export const GatewayEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('charge.succeeded'),
-    eventId: z.string(),
+    eventId: EventIdSchema,
     gateway: GatewaySchema,
     reference: z.string(),
     gatewayTransactionId: z.string(),
@@ -23,7 +26,7 @@ export const GatewayEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('charge.failed'),
-    eventId: z.string(),
+    eventId: EventIdSchema,
     gateway: GatewaySchema,
     reference: z.string(),
     reason: z.string(),
@@ -31,7 +34,7 @@ export const GatewayEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('refund.processed'),
-    eventId: z.string(),
+    eventId: EventIdSchema,
     gateway: GatewaySchema,
     reference: z.string(),
     chargeReference: z.string().optional(),
@@ -39,10 +42,31 @@ export const GatewayEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('refund.failed'),
-    eventId: z.string(),
+    eventId: EventIdSchema,
     gateway: GatewaySchema,
     reference: z.string(),
     chargeReference: z.string().optional(),
+    reason: z.string(),
+    /** Paystack's refund events name only the charge and the amount: the refund is found by (charge, amount). */
+    amount: MoneySchema.optional(),
+  }),
+  /**
+   * The customer (or their bank) revoked the stored card's mandate: Razorpay `token.cancelled`, `token.paused`,
+   * `token.rejected`. Charging that token again cannot succeed; the subscription needs a new card.
+   */
+  z.object({
+    type: z.literal('card.revoked'),
+    eventId: EventIdSchema,
+    gateway: GatewaySchema,
+    /**
+     * Razorpay's token entity carries no Chargeloop reference, so this is the token id: routing the event to its
+     * subscription needs a token → subscription lookup (the webhook route ignores references it cannot map).
+     */
+    reference: z.string(),
+    /** The stored card's token (Razorpay token_id). */
+    token: z.string(),
+    gatewayCustomerId: z.string().optional(),
+    /** The gateway's event name, e.g. `token.cancelled`. */
     reason: z.string(),
   }),
 ]);

@@ -102,4 +102,9 @@ export const GatewayErrors = {
    * Its URL cannot be had again, and nobody can have paid it, so the caller opens a new one under the next reference.
    */
   DuplicateReference: 'DuplicateReference',
+  /**
+   * A verify answered with a transaction other than the one asked for (Flutterwave tx_ref or currency differ). It
+   * says nothing about the reference: ignore it and log it, never record it as a decline.
+   */
+  VerificationMismatch: 'VerificationMismatch',
 } as const;

@@ -2,6 +2,7 @@ import { log } from '@temporalio/workflow';
 import type { GatewayEvent } from '../shared/gateway-events';
 import type { ChargeOutcome } from '../shared/gateway-port';
 import { verifier } from './activity-proxies';
+import { refundReferenceFor } from './refund-match';
 import type { SubscriptionState } from './subscription-state';
 
 type ChargeEvent = Extract<GatewayEvent, { type: 'charge.succeeded' | 'charge.failed' }>;
@@ -57,10 +58,10 @@ export async function processInbox(sub: SubscriptionState, awaitedReference?: st
     const event = sub.s.inbox.shift()!;
     switch (event.type) {
       case 'refund.processed':
-        sub.settleRefund(event.reference, 'processed');
+        sub.settleRefund(refundReferenceFor(sub.s.refunds, event), 'processed');
         break;
       case 'refund.failed':
-        sub.settleRefund(event.reference, 'failed', event.reason);
+        sub.settleRefund(refundReferenceFor(sub.s.refunds, event), 'failed', event.reason);
         break;
       case 'charge.succeeded':
       case 'charge.failed':

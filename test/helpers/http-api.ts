@@ -32,7 +32,7 @@ let n = 0;
 export function subscriptionBody(gateway: Gateway, label: string): Record<string, unknown> & { id: string; customer: { id: string; email: string } } {
   n += 1;
   const id = `e2e-${label}-${process.pid}-${n}`;
-  const customer = { id: `cus-${id}`, email: `${id}@example.com`, firstName: 'Ada', lastName: 'Obi' };
+  const customer = { id: `cus-${id}`, email: `${id}@example.com`, firstName: 'Ada', lastName: 'Obi', phone: '+919876543210' };
   const currency = gateway === 'razorpay' ? 'INR' : 'NGN';
   const base = createBody({ id, customer, gatewayConnectionId: `${gateway}-test` });
   return { ...base, id, customer, plan: { ...(base.plan as object), currency } };
@@ -70,7 +70,7 @@ export const statusIs =
 
 /** The card the sandbox stored for a customer at checkout (Paystack authorization_code, Flutterwave token, Razorpay token_id). */
 export function storedCardToken(stack: Pick<Stack, 'sandbox'>, email: string): string {
-  const record = [...stack.sandbox.state.cards.values()].find((c) => c.email === email);
+  const record = Object.values(stack.sandbox.state.cards).find((c) => c.email === email);
   if (!record) throw new Error(`the sandbox stored no card for ${email}`);
   return record.token;
 }

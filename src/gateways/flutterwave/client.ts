@@ -7,41 +7,58 @@ import type {
   RefundOutcome,
   VerifyChargeInput,
 } from '../../shared/gateway-port';
-import { CurrencySchema, fromMajorUnits, toMajorUnitString, type Money } from '../../shared/money';
+import { fromMajorUnits } from '../../shared/money';
 import type { GatewayClient } from '../client';
 import { baseUrlOf, type FlutterwaveConnection } from '../connections';
-import { duplicateReference, outcomeUnknownOnFailure, parseBody, rejected, requestJson, type FetchLike, type GatewayResponse } from '../http';
-import { toChargeOutcome } from './outcomes';
-import { FlutterwaveEnvelopeSchema, FlutterwaveHostedLinkSchema, FlutterwaveRefundSchema, FlutterwaveTransactionSchema } from './schemas';
+import { ambiguous, duplicateReference, parseBody, rejected, requestJson, type FetchLike, type GatewayResponse } from '../http';
+import {
+  EnvelopeSchema,
+  HostedLinkSchema,
+  RefundListSchema,
+  RefundSchema,
+  TransactionSchema,
+  currencyOf,
+  refundStatus,
+  toChargeOutcome,
+  toFlutterwaveAmount,
+  type FlutterwaveRefund,
+} from './wire';
 
 const LABEL = 'Flutterwave';
-/** Flutterwave takes major units; a JSON number keeps the decimals exact for 0–3 decimal currencies. */
-const major = (money: Money): number => Number(toMajorUnitString(money.amount, money.currency));
+/** The refund's Chargeloop reference, in the documented `comments` field. */
+export const refundComment = (reference: string): string => `chargeloop:${reference}`;
 
+/**
+ * What a repeated `tx_ref` returns is not documented (reference §2.6), so no safety rests on it: every charge and
+ * checkout is preceded by a verify of its reference, and any answer that is not a documented success or a failed
+ * transaction of ours is an unknown outcome (retried, and the retry verifies first).
+ */
 export class FlutterwaveClient implements GatewayClient {
   constructor(
     private readonly connection: FlutterwaveConnection,
     private readonly fetchFn: FetchLike,
   ) {}
 
-  private call(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<GatewayResponse> {
+  private call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<GatewayResponse> {
     return requestJson(this.fetchFn, LABEL, `${baseUrlOf(this.connection)}${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.connection.keys.secretKey}`, ...headers },
+      headers: { authorization: `Bearer ${this.connection.keys.secretKey}` },
       body,
     });
   }
 
   private envelope(res: GatewayResponse, what: string) {
-    return parseBody(LABEL, what, FlutterwaveEnvelopeSchema, res.body);
+    return parseBody(LABEL, what, EnvelopeSchema, res.body);
   }
 
   /** `POST /payments` (Standard): a hosted card checkout whose successful payment yields a reusable card token. */
   async initializeAuthorization(input: InitializeAuthorizationInput): Promise<InitializeAuthorizationResult> {
+    // An earlier attempt may have created this checkout and lost its link: the link cannot be had again.
+    if ((await this.verifyCharge({ ...input })).status !== 'not_found') throw duplicateReference(LABEL, input.reference);
     const name = [input.customer.firstName, input.customer.lastName].filter(Boolean).join(' ');
     const res = await this.call('POST', '/payments', {
       tx_ref: input.reference,
-      amount: major(input.amount),
+      amount: toFlutterwaveAmount(input.amount),
       currency: input.amount.currency,
       redirect_url: this.connection.callbackUrl,
       payment_options: 'card',
@@ -50,20 +67,19 @@ export class FlutterwaveClient implements GatewayClient {
       customizations: { title: 'Subscription' },
     });
     const env = this.envelope(res, 'payments');
-    if (env.status !== 'success') {
-      if (/duplicate|already (exists|been used)|unique/i.test(env.message)) throw duplicateReference(LABEL, input.reference);
-      throw rejected(LABEL, `checkout ${input.reference} refused: ${env.message}`);
-    }
-    return { checkoutUrl: parseBody(LABEL, 'payments', FlutterwaveHostedLinkSchema, env.data).link, reference: input.reference };
+    if (env.status !== 'success') throw rejected(LABEL, `checkout ${input.reference} refused: ${env.message}`);
+    return { checkoutUrl: parseBody(LABEL, 'payments', HostedLinkSchema, env.data).link, reference: input.reference };
   }
 
-  /** `POST /tokenized-charges`. A duplicate tx_ref is resolved by verifying, never by charging again. */
+  /** Verify the tx_ref first (a retried activity finds its earlier charge), then `POST /tokenized-charges`. */
   async chargeCard(input: ChargeCardInput): Promise<ChargeOutcome> {
+    const earlier = await this.verifyCharge(input);
+    if (earlier.status !== 'not_found') return earlier;
     const res = await this.call('POST', '/tokenized-charges', {
       token: input.card.token,
       email: input.customer.email,
       currency: input.amount.currency,
-      amount: major(input.amount),
+      amount: toFlutterwaveAmount(input.amount),
       tx_ref: input.reference,
       first_name: input.customer.firstName,
       last_name: input.customer.lastName,
@@ -71,17 +87,15 @@ export class FlutterwaveClient implements GatewayClient {
       meta: { subscription_id: input.subscriptionId },
     });
     const env = this.envelope(res, 'tokenized-charges');
-    if (env.status !== 'success' && /duplicate|already (exists|been used)|unique/i.test(env.message)) {
-      return outcomeUnknownOnFailure(LABEL, `verify after duplicate ${input.reference}`, () => this.verifyCharge(input));
+    const tx = TransactionSchema.safeParse(env.data);
+    if (env.status === 'success') {
+      if (!tx.success) throw ambiguous(LABEL, `charge ${input.reference}`, 'success without a readable transaction');
+      return toChargeOutcome(tx.data, input.reference, input.amount.currency);
     }
-    const tx = FlutterwaveTransactionSchema.safeParse(env.data);
-    // A declined tokenized charge comes back as status "error" with the failed transaction in data.
-    if (tx.success) return toChargeOutcome(tx.data, input.reference, input.amount.currency);
-    if (env.status === 'success') throw new Error(`${LABEL}: charge ${input.reference} succeeded with an unreadable transaction; outcome unknown`);
-    if (env.status !== 'success' && res.status === 400 && /token|card|declin|insufficient|expired/i.test(env.message)) {
-      return { status: 'declined', reference: input.reference, reason: env.message };
-    }
-    throw rejected(LABEL, `charge ${input.reference} refused: ${env.message}`);
+    // A decline is documented as status "error" with the failed transaction (ours) in data. Anything else, a
+    // duplicate tx_ref included, is unknown: the retry verifies the reference before it could send again.
+    if (tx.success && tx.data.tx_ref === input.reference && tx.data.status === 'failed') return toChargeOutcome(tx.data, input.reference, input.amount.currency);
+    throw ambiguous(LABEL, `charge ${input.reference}`, `HTTP ${res.status}: ${env.message}`);
   }
 
   /** `GET /transactions/{id}/verify` when the webhook gave an id, else `GET /transactions/verify_by_reference?tx_ref=`. */
@@ -92,30 +106,38 @@ export class FlutterwaveClient implements GatewayClient {
     const res = await this.call('GET', path);
     const env = this.envelope(res, 'verify');
     if (env.status !== 'success') {
-      if (res.status === 404 || /no transaction|not found/i.test(env.message)) return { status: 'not_found', reference: input.reference };
-      throw rejected(LABEL, `verify ${input.reference} refused: ${env.message}`);
+      if (/no transaction was found/i.test(env.message)) return { status: 'not_found', reference: input.reference };
+      throw ambiguous(LABEL, `verify ${input.reference}`, `HTTP ${res.status}: ${env.message}`);
     }
-    const tx = parseBody(LABEL, 'verify', FlutterwaveTransactionSchema, env.data);
-    return toChargeOutcome(tx, input.reference, CurrencySchema.parse(tx.currency));
+    const tx = parseBody(LABEL, 'verify', TransactionSchema, env.data);
+    return toChargeOutcome(tx, input.reference, currencyOf(tx));
   }
 
   /**
-   * `POST /transactions/{id}/refund` (amount in major units). v3 has no refund idempotency; the reference travels in
-   * `comments` and in the v4-style `X-Idempotency-Key` header, which newer API versions (and the sandbox) honour.
+   * `POST /transactions/{id}/refund` (amount in major units). v3 refunds take no idempotency key (X-Idempotency-Key
+   * is documented for v4 only), so a retried activity first lists the refunds (`GET /refunds`) and takes one of this
+   * transaction carrying our comment, or else of the same amount, as the result instead of refunding again.
    */
   async refund(input: RefundInput): Promise<RefundOutcome> {
-    const res = await this.call(
-      'POST',
-      `/transactions/${encodeURIComponent(input.gatewayTransactionId)}/refund`,
-      { amount: major(input.amount), comments: `chargeloop:${input.reference}` },
-      { 'x-idempotency-key': input.reference },
-    );
+    const comment = refundComment(input.reference);
+    const listed = this.envelope(await this.call('GET', '/refunds'), 'list refunds');
+    if (listed.status !== 'success') throw ambiguous(LABEL, `list refunds for ${input.reference}`, listed.message);
+    const ofThisTx = parseBody(LABEL, 'list refunds', RefundListSchema, listed.data).filter((r) => r.tx_id === input.gatewayTransactionId);
+    const minor = (r: FlutterwaveRefund) => fromMajorUnits(r.amount_refunded, input.amount.currency);
+    const earlier = ofThisTx.find((r) => r.comments === comment) ?? ofThisTx.find((r) => !r.comments && minor(r) === input.amount.amount);
+    if (earlier) return this.refundOutcome(earlier, input);
+    const res = await this.call('POST', `/transactions/${encodeURIComponent(input.gatewayTransactionId)}/refund`, {
+      amount: toFlutterwaveAmount(input.amount),
+      comments: comment,
+    });
     const env = this.envelope(res, 'refund');
     if (env.status !== 'success') throw rejected(LABEL, `refund ${input.reference} refused: ${env.message}`);
-    const refund = parseBody(LABEL, 'refund', FlutterwaveRefundSchema, env.data);
-    const status = /completed|processed|successful/i.test(refund.status) ? 'processed' : /failed/i.test(refund.status) ? 'failed' : 'pending';
+    return this.refundOutcome(parseBody(LABEL, 'refund', RefundSchema, env.data), input);
+  }
+
+  private refundOutcome(refund: FlutterwaveRefund, input: RefundInput): RefundOutcome {
     return {
-      status,
+      status: refundStatus(refund.status),
       reference: input.reference,
       gatewayRefundId: refund.id,
       amount: { amount: fromMajorUnits(refund.amount_refunded, input.amount.currency), currency: input.amount.currency },

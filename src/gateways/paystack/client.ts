@@ -9,20 +9,31 @@ import type {
 } from '../../shared/gateway-port';
 import type { GatewayClient } from '../client';
 import { baseUrlOf, type PaystackConnection } from '../connections';
-import { duplicateReference, outcomeUnknownOnFailure, parseBody, rejected, requestJson, type FetchLike, type GatewayResponse } from '../http';
-import { toPaystackAmount } from './amounts';
-import { toChargeOutcome, toRefundOutcome } from './outcomes';
+import { ambiguous, duplicateReference, outcomeUnknownOnFailure, parseBody, rejected, requestJson, type FetchLike, type GatewayResponse } from '../http';
 import {
-  PaystackEnvelopeSchema,
-  PaystackInitializeDataSchema,
-  PaystackRefundListSchema,
-  PaystackRefundSchema,
-  PaystackTransactionSchema,
-} from './schemas';
+  EnvelopeSchema,
+  InitializeDataSchema,
+  RefundListSchema,
+  RefundSchema,
+  TransactionSchema,
+  refundNote,
+  toChargeOutcome,
+  toPaystackAmount,
+  toRefundOutcome,
+  transactionIdOf,
+} from './wire';
 
 const LABEL = 'Paystack';
-/** Paystack has no refund idempotency key, so the refund reference rides in merchant_note and is looked up first. */
-export const refundNote = (reference: string): string => `chargeloop:${reference}`;
+export { refundNote };
+
+/**
+ * Documented answers of `POST /transaction/charge_authorization` with `status: false`
+ * (https://paystack.com/docs/api/errors/): the stored authorization cannot be charged (a decline the customer fixes
+ * with a new card), or the request itself is wrong (nothing was charged). Anything else is an unknown outcome.
+ */
+const CARD_UNUSABLE = [/authorization code does not exist or has been deactivated/i, /authorization is not reusable/i];
+const NOTHING_CHARGED = [/email does not match authorization code/i];
+const DUPLICATE = /duplicate transaction reference/i;
 
 export class PaystackClient implements GatewayClient {
   constructor(
@@ -39,7 +50,7 @@ export class PaystackClient implements GatewayClient {
   }
 
   private envelope(res: GatewayResponse, what: string) {
-    return parseBody(LABEL, what, PaystackEnvelopeSchema, res.body);
+    return parseBody(LABEL, what, EnvelopeSchema, res.body);
   }
 
   /** `POST /transaction/initialize`: a hosted checkout for the (refunded) minimum authorization charge. */
@@ -57,10 +68,10 @@ export class PaystackClient implements GatewayClient {
     const env = this.envelope(res, 'initialize');
     if (!env.status) {
       // A duplicate means an earlier attempt created this checkout and its URL was lost; Paystack cannot return it again.
-      if (/duplicate/i.test(env.message)) throw duplicateReference(LABEL, input.reference);
+      if (DUPLICATE.test(env.message)) throw duplicateReference(LABEL, input.reference);
       throw rejected(LABEL, `initialize ${input.reference} refused: ${env.message}`);
     }
-    const data = parseBody(LABEL, 'initialize', PaystackInitializeDataSchema, env.data);
+    const data = parseBody(LABEL, 'initialize', InitializeDataSchema, env.data);
     return { checkoutUrl: data.authorization_url, reference: data.reference, gatewayOrderId: data.access_code };
   }
 
@@ -77,14 +88,12 @@ export class PaystackClient implements GatewayClient {
     });
     const env = this.envelope(res, 'charge_authorization');
     if (!env.status) {
-      if (/duplicate/i.test(env.message)) return outcomeUnknownOnFailure(LABEL, `verify after duplicate ${input.reference}`, () => this.verifyCharge(input));
-      // Deactivated or non-reusable authorizations are the card's problem: a decline the customer can fix.
-      if (/authorization|reusable/i.test(env.message) && !/email/i.test(env.message)) {
-        return { status: 'declined', reference: input.reference, reason: env.message };
-      }
-      throw rejected(LABEL, `charge ${input.reference} refused: ${env.message}`);
+      if (DUPLICATE.test(env.message)) return outcomeUnknownOnFailure(LABEL, `verify after duplicate ${input.reference}`, () => this.verifyCharge(input));
+      if (CARD_UNUSABLE.some((re) => re.test(env.message))) return { status: 'declined', reference: input.reference, reason: env.message, code: 'authorization_unusable' };
+      if (NOTHING_CHARGED.some((re) => re.test(env.message))) throw rejected(LABEL, `charge ${input.reference} refused: ${env.message}`);
+      throw ambiguous(LABEL, `charge ${input.reference}`, `HTTP ${res.status}: ${env.message}`);
     }
-    return toChargeOutcome(parseBody(LABEL, 'charge_authorization', PaystackTransactionSchema, env.data), input.reference);
+    return toChargeOutcome(parseBody(LABEL, 'charge_authorization', TransactionSchema, env.data), input.reference);
   }
 
   /** `GET /transaction/verify/:reference`. */
@@ -92,21 +101,24 @@ export class PaystackClient implements GatewayClient {
     const res = await this.call('GET', `/transaction/verify/${encodeURIComponent(input.reference)}`);
     const env = this.envelope(res, 'verify');
     if (!env.status) {
-      if (res.status === 404 || /not found/i.test(env.message)) return { status: 'not_found', reference: input.reference };
-      throw rejected(LABEL, `verify ${input.reference} refused: ${env.message}`);
+      if (/transaction reference not found/i.test(env.message)) return { status: 'not_found', reference: input.reference };
+      throw ambiguous(LABEL, `verify ${input.reference}`, `HTTP ${res.status}: ${env.message}`);
     }
-    return toChargeOutcome(parseBody(LABEL, 'verify', PaystackTransactionSchema, env.data), input.reference);
+    return toChargeOutcome(parseBody(LABEL, 'verify', TransactionSchema, env.data), input.reference);
   }
 
-  /** `POST /refund`, after looking for an earlier refund carrying the same reference (a retried activity). */
+  /**
+   * `POST /refund`, after looking for an earlier refund of the same transaction carrying the same merchant_note
+   * (a retried activity). `GET /refund` filters by date only, so the newest page is searched by transaction id.
+   */
   async refund(input: RefundInput): Promise<RefundOutcome> {
     const note = refundNote(input.reference);
-    const listed = await this.call('GET', `/refund?reference=${encodeURIComponent(input.chargeReference)}`);
-    const listEnv = this.envelope(listed, 'list refunds');
-    if (listEnv.status) {
-      const earlier = parseBody(LABEL, 'list refunds', PaystackRefundListSchema, listEnv.data).find((r) => r.merchant_note === note);
-      if (earlier) return toRefundOutcome(earlier, input);
-    }
+    const listed = this.envelope(await this.call('GET', '/refund?perPage=100'), 'list refunds');
+    if (!listed.status) throw ambiguous(LABEL, `list refunds for ${input.reference}`, listed.message);
+    const earlier = parseBody(LABEL, 'list refunds', RefundListSchema, listed.data).find(
+      (r) => r.merchant_note === note && transactionIdOf(r) === input.gatewayTransactionId,
+    );
+    if (earlier) return toRefundOutcome(earlier, input);
     const res = await this.call('POST', '/refund', {
       transaction: input.chargeReference,
       amount: toPaystackAmount(input.amount),
@@ -115,13 +127,12 @@ export class PaystackClient implements GatewayClient {
     });
     const env = this.envelope(res, 'refund');
     if (!env.status) throw rejected(LABEL, `refund ${input.reference} refused: ${env.message}`);
-    return toRefundOutcome(parseBody(LABEL, 'refund', PaystackRefundSchema, env.data), input);
+    return toRefundOutcome(parseBody(LABEL, 'refund', RefundSchema, env.data), input);
   }
 
   /** `GET /balance`: authenticated and cheap. */
   async checkCredentials(): Promise<void> {
-    const res = await this.call('GET', '/balance');
-    const env = this.envelope(res, 'balance');
+    const env = this.envelope(await this.call('GET', '/balance'), 'balance');
     if (!env.status) throw new Error(`Paystack refused the credentials check: ${env.message}`);
   }
 }

@@ -9,25 +9,26 @@ import type {
 } from '../../shared/gateway-port';
 import type { GatewayClient } from '../client';
 import { baseUrlOf, type RazorpayConnection } from '../connections';
-import { outcomeUnknownOnFailure, parseBody, rejected, requestJson, type FetchLike, type GatewayResponse } from '../http';
-import { outcomeFromPayments } from './outcomes';
+import { ambiguous, outcomeUnknownOnFailure, parseBody, rejected, requestJson, type FetchLike, type GatewayResponse } from '../http';
 import {
-  RazorpayCollectionSchema,
-  RazorpayErrorSchema,
-  RazorpayInvoiceSchema,
-  RazorpayOrderSchema,
-  RazorpayPaymentSchema,
-  RazorpayRecurringPaymentSchema,
-  RazorpayRefundSchema,
-} from './schemas';
+  CollectionSchema,
+  ErrorSchema,
+  InvoiceSchema,
+  OrderSchema,
+  PaymentSchema,
+  RecurringPaymentSchema,
+  RefundSchema,
+  classifyError,
+  outcomeFromPayments,
+  type RazorpayError,
+} from './wire';
 
 const LABEL = 'Razorpay';
 const q = encodeURIComponent;
 
 /**
- * Razorpay amounts are integers in the currency's subunit by its exponent, which is exactly Chargeloop's minor units
- * (paise; KWD 295.991 → 295991, JPY as-is). The order is the idempotency boundary: one order per reference
- * (`receipt`), found again on retry, and an order can be paid only once.
+ * The order is the idempotency boundary: one order per reference (`receipt`), found again on retry, and an order
+ * can be paid only once (`order_already_paid`).
  */
 export class RazorpayClient implements GatewayClient {
   constructor(
@@ -44,45 +45,51 @@ export class RazorpayClient implements GatewayClient {
     });
   }
 
+  /** A 4xx on a read or a setup call: nothing moved, but an unknown error is still not proof of that. */
   private ok<T>(res: GatewayResponse, what: string, schema: Parameters<typeof parseBody<T>>[2]): T {
-    if (res.status >= 400) throw rejected(LABEL, `${what} refused: ${this.errorOf(res).description}`);
+    if (res.status >= 400) {
+      const err = this.errorOf(res);
+      if (classifyError(err) === 'invalid_request') throw rejected(LABEL, `${what} refused: ${err.description}`);
+      throw ambiguous(LABEL, what, `HTTP ${res.status}: ${err.reason ?? err.code}: ${err.description}`);
+    }
     return parseBody(LABEL, what, schema, res.body);
   }
 
-  private errorOf(res: GatewayResponse): { code: string; description: string; reason?: string | null; source?: string | null; step?: string | null } {
-    const parsed = RazorpayErrorSchema.safeParse(res.body);
+  private errorOf(res: GatewayResponse): RazorpayError {
+    const parsed = ErrorSchema.safeParse(res.body);
     return parsed.success ? parsed.data.error : { code: 'UNKNOWN', description: `HTTP ${res.status}` };
   }
 
   private async findOrder(receipt: string) {
     const res = await this.call('GET', `/orders?receipt=${q(receipt)}`);
-    return this.ok(res, 'orders', RazorpayCollectionSchema(RazorpayOrderSchema)).items[0];
+    return this.ok(res, 'orders', CollectionSchema(OrderSchema)).items[0];
   }
 
   private async paymentsOf(orderId: string) {
     const res = await this.call('GET', `/orders/${q(orderId)}/payments`);
-    return this.ok(res, 'order payments', RazorpayCollectionSchema(RazorpayPaymentSchema)).items;
+    return this.ok(res, 'order payments', CollectionSchema(PaymentSchema)).items;
   }
 
   /** `POST /subscription_registration/auth_links`: a registration link whose card payment creates a recurring token. */
   async initializeAuthorization(input: InitializeAuthorizationInput): Promise<InitializeAuthorizationResult> {
     const found = await this.call('GET', `/invoices?receipt=${q(input.reference)}`);
-    const existing = this.ok(found, 'invoices', RazorpayCollectionSchema(RazorpayInvoiceSchema)).items[0];
+    const existing = this.ok(found, 'invoices', CollectionSchema(InvoiceSchema)).items[0];
     if (existing) return { checkoutUrl: existing.short_url, reference: input.reference, gatewayOrderId: existing.order_id ?? undefined };
     const name = [input.customer.firstName, input.customer.lastName].filter(Boolean).join(' ') || input.customer.email;
     const res = await this.call('POST', '/subscription_registration/auth_links', {
+      // `contact` is mandatory for a registration link; the API edge requires customer.phone for Razorpay.
       customer: { name, email: input.customer.email, contact: input.customer.phone },
       type: 'link',
       amount: input.amount.amount,
       currency: input.amount.currency,
       description: 'Card authorization for your subscription',
       receipt: input.reference,
-      subscription_registration: { method: 'card', max_amount: 1_500_000, frequency: 'as_presented' },
+      subscription_registration: { method: 'card', max_amount: this.connection.mandateMaxAmount, frequency: 'as_presented' },
       notes: { chargeloop_reference: input.reference, subscription_id: input.subscriptionId },
       email_notify: false,
       sms_notify: false,
     });
-    const invoice = this.ok(res, 'auth_links', RazorpayInvoiceSchema);
+    const invoice = this.ok(res, 'auth_links', InvoiceSchema);
     return { checkoutUrl: invoice.short_url, reference: input.reference, gatewayOrderId: invoice.order_id ?? undefined };
   }
 
@@ -101,7 +108,7 @@ export class RazorpayClient implements GatewayClient {
         payment_capture: true,
         notes: { chargeloop_reference: input.reference, subscription_id: input.subscriptionId },
       });
-      order = this.ok(created, 'orders', RazorpayOrderSchema);
+      order = this.ok(created, 'orders', OrderSchema);
     }
     const res = await this.call('POST', '/payments/create/recurring', {
       email: input.customer.email,
@@ -117,16 +124,21 @@ export class RazorpayClient implements GatewayClient {
     });
     if (res.status >= 400) {
       const err = this.errorOf(res);
-      // Paid in between (a concurrent retry): the order's payments are the answer, never a second charge.
-      if (/already been paid/i.test(err.description)) return outcomeUnknownOnFailure(LABEL, `verify paid order ${input.reference}`, () => this.verifyCharge(input));
-      // The bank, issuer or customer said no, or the stored token is gone: a decline the customer can fix.
-      const byCardholder = err.step === 'payment_authorization' || ['bank', 'customer', 'issuer'].includes(err.source ?? '') || /token/i.test(err.description);
-      if (byCardholder) return { status: 'declined', reference: input.reference, reason: err.description, code: err.reason ?? err.code };
-      throw rejected(LABEL, `recurring payment ${input.reference} refused: ${err.description}`);
+      switch (classifyError(err)) {
+        case 'already_paid':
+          // Paid in between (a concurrent retry): the order's payments are the answer, never a second charge.
+          return outcomeUnknownOnFailure(LABEL, `verify paid order ${input.reference}`, () => this.verifyCharge(input));
+        case 'declined':
+          return { status: 'declined', reference: input.reference, reason: err.description, code: err.reason ?? err.code };
+        case 'invalid_request':
+          throw rejected(LABEL, `recurring payment ${input.reference} refused: ${err.description}`);
+        case 'unknown':
+          throw ambiguous(LABEL, `recurring payment ${input.reference}`, `HTTP ${res.status}: ${err.reason ?? err.code}: ${err.description}`);
+      }
     }
     const orderId = order.id;
     return outcomeUnknownOnFailure(LABEL, `read back ${input.reference}`, async () => {
-      parseBody(LABEL, 'create/recurring', RazorpayRecurringPaymentSchema, res.body);
+      parseBody(LABEL, 'create/recurring', RecurringPaymentSchema, res.body);
       return outcomeFromPayments(input.reference, await this.paymentsOf(orderId));
     });
   }
@@ -136,7 +148,7 @@ export class RazorpayClient implements GatewayClient {
     let orderId = (await this.findOrder(input.reference))?.id;
     if (!orderId) {
       const found = await this.call('GET', `/invoices?receipt=${q(input.reference)}`);
-      orderId = this.ok(found, 'invoices', RazorpayCollectionSchema(RazorpayInvoiceSchema)).items[0]?.order_id ?? undefined;
+      orderId = this.ok(found, 'invoices', CollectionSchema(InvoiceSchema)).items[0]?.order_id ?? undefined;
     }
     if (!orderId) return { status: 'not_found', reference: input.reference };
     return outcomeFromPayments(input.reference, await this.paymentsOf(orderId));
@@ -151,7 +163,7 @@ export class RazorpayClient implements GatewayClient {
       { 'x-refund-idempotency': input.reference },
     );
     if (res.status === 409) throw new Error(`Razorpay refund ${input.reference}: still in flight (409), will retry`);
-    const refund = this.ok(res, 'refund', RazorpayRefundSchema);
+    const refund = this.ok(res, 'refund', RefundSchema);
     return { status: refund.status, reference: input.reference, gatewayRefundId: refund.id, amount: { amount: refund.amount, currency: input.amount.currency } };
   }
 

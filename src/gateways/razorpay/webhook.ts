@@ -1,56 +1,47 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { z } from 'zod';
 import type { GatewayEvent } from '../../shared/gateway-events';
-import { CurrencySchema } from '../../shared/money';
 import type { GatewayConnection } from '../connections';
-import { hmacHex, headerValue, safeEqual } from '../signatures';
+import { signedIdentity } from '../identity';
+import { anyMatches, hmacHex, headerValue, toBuffer } from '../signatures';
 import type { NormalizedWebhook, WebhookAdapter } from '../webhook-types';
+import { WebhookEnvelopeSchema, noteOf, storedCard, type RazorpayWebhook } from './wire';
+
+const secretsOf = (c: GatewayConnection): string[] =>
+  c.gateway === 'razorpay' ? [c.keys.webhookSecret, c.keys.previousWebhookSecret].filter((s): s is string => !!s) : [];
 
 /** X-Razorpay-Signature = hex HMAC-SHA256 of the raw body with the webhook secret; the previous one still counts during rotation. */
 export function verify(rawBody: Buffer, headers: IncomingHttpHeaders, connection: GatewayConnection): boolean {
-  if (connection.gateway !== 'razorpay') return false;
   const signature = headerValue(headers, 'x-razorpay-signature');
   if (!signature) return false;
-  const secrets = [connection.keys.webhookSecret, connection.keys.previousWebhookSecret].filter((s): s is string => !!s);
-  // Check every secret (no early exit) so timing does not reveal which one matched.
-  return secrets.map((secret) => safeEqual(hmacHex('sha256', secret, rawBody), signature)).some(Boolean);
+  return anyMatches(secretsOf(connection).map((secret) => hmacHex('sha256', secret, rawBody)), signature);
 }
 
-const Notes = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).nullish();
-const ref = (notes: z.infer<typeof Notes>): string | undefined => {
-  const value = notes && !Array.isArray(notes) ? notes.chargeloop_reference : undefined;
-  return typeof value === 'string' ? value : undefined;
-};
-const PaymentSchema = z.object({
-  id: z.string(),
-  amount: z.number().int(),
-  currency: CurrencySchema,
-  status: z.string(),
-  customer_id: z.string().nullish(),
-  token_id: z.string().nullish(),
-  created_at: z.number().optional(),
-  error_description: z.string().nullish(),
-  error_reason: z.string().nullish(),
-  notes: Notes,
-  card: z.object({ last4: z.string(), network: z.string() }).partial().nullish(),
-});
-const EnvelopeSchema = z.object({
-  event: z.string(),
-  payload: z.object({
-    payment: z.object({ entity: PaymentSchema }).optional(),
-    order: z.object({ entity: z.object({ id: z.string(), receipt: z.string().nullish(), notes: Notes }) }).optional(),
-    invoice: z.object({ entity: z.object({ id: z.string(), receipt: z.string().nullish() }) }).optional(),
-    refund: z.object({ entity: z.object({ id: z.string(), amount: z.number().int(), currency: CurrencySchema, receipt: z.string().nullish(), notes: Notes, status: z.string() }) }).optional(),
-  }),
-});
-type Envelope = z.infer<typeof EnvelopeSchema>;
+/**
+ * The signature header as Razorpay sends it. Razorpay also sends `x-razorpay-event-id`, which the signature does
+ * not cover: it is never used for identity, so it is not produced here.
+ */
+export function sign(rawBody: Buffer | string, connection: GatewayConnection): Record<string, string> {
+  if (connection.gateway !== 'razorpay') throw new TypeError(`not a Razorpay connection: ${connection.id}`);
+  return { 'x-razorpay-signature': hmacHex('sha256', connection.keys.webhookSecret, toBuffer(rawBody)) };
+}
 
-function chargeReferenceOf(e: Envelope): string | undefined {
+function chargeReferenceOf(e: RazorpayWebhook): string | undefined {
   // The order's receipt is the reference Chargeloop chose; payments carry it in notes.
-  return e.payload.order?.entity.receipt ?? e.payload.invoice?.entity.receipt ?? ref(e.payload.order?.entity.notes) ?? ref(e.payload.payment?.entity.notes) ?? undefined;
+  const p = e.payload;
+  return p.order?.entity.receipt ?? p.invoice?.entity.receipt ?? noteOf(p.order?.entity.notes, 'chargeloop_reference') ?? noteOf(p.payment?.entity.notes, 'chargeloop_reference') ?? undefined;
 }
 
-function toEvents(e: Envelope, eventId: string): GatewayEvent[] {
+/** The signed entity an event is about, and its status: the event's identity. */
+function identityOf(e: RazorpayWebhook): string {
+  const p = e.payload;
+  const entity = p.refund?.entity ?? p.token?.entity ?? p.payment?.entity ?? p.order?.entity ?? p.invoice?.entity;
+  const status = p.refund?.entity.status ?? p.token?.entity.recurring_details?.status ?? p.payment?.entity.status ?? '';
+  return signedIdentity('razorpay', e.event, entity?.id, status);
+}
+
+const TOKEN_REVOKED = new Set(['token.cancelled', 'token.paused', 'token.rejected']);
+
+function toEvents(e: RazorpayWebhook, eventId: string): GatewayEvent[] {
   const payment = e.payload.payment?.entity;
   const reference = chargeReferenceOf(e);
   switch (e.event) {
@@ -58,6 +49,7 @@ function toEvents(e: Envelope, eventId: string): GatewayEvent[] {
     case 'invoice.paid':
     case 'payment.captured': {
       if (!payment || !reference || payment.status !== 'captured') return [];
+      const card = storedCard(payment);
       return [
         {
           type: 'charge.succeeded',
@@ -67,9 +59,7 @@ function toEvents(e: Envelope, eventId: string): GatewayEvent[] {
           gatewayTransactionId: payment.id,
           amount: { amount: payment.amount, currency: payment.currency },
           paidAt: new Date((payment.created_at ?? 0) * 1000).toISOString(),
-          card: payment.token_id
-            ? { token: payment.token_id, gatewayCustomerId: payment.customer_id ?? undefined, last4: payment.card?.last4, brand: payment.card?.network, reusable: true }
-            : undefined,
+          ...(card ? { card } : {}),
           needsVerification: false,
         },
       ];
@@ -80,27 +70,31 @@ function toEvents(e: Envelope, eventId: string): GatewayEvent[] {
     case 'refund.processed':
     case 'refund.failed': {
       const refund = e.payload.refund?.entity;
-      const refundRef = refund && (refund.receipt ?? ref(refund.notes));
+      const refundRef = refund && (refund.receipt ?? noteOf(refund.notes, 'chargeloop_reference'));
       if (!refund || !refundRef) return [];
-      const chargeRef = ref(payment?.notes) ?? (refund.notes && !Array.isArray(refund.notes) && typeof refund.notes.charge_reference === 'string' ? refund.notes.charge_reference : undefined);
+      const chargeRef = noteOf(payment?.notes, 'chargeloop_reference') ?? noteOf(refund.notes, 'charge_reference');
+      const amount = { amount: refund.amount, currency: refund.currency };
       const base = { eventId, gateway: 'razorpay' as const, reference: refundRef, chargeReference: chargeRef };
-      return e.event === 'refund.processed'
-        ? [{ ...base, type: 'refund.processed', amount: { amount: refund.amount, currency: refund.currency } }]
-        : [{ ...base, type: 'refund.failed', reason: refund.status }];
+      return e.event === 'refund.processed' ? [{ ...base, type: 'refund.processed', amount }] : [{ ...base, type: 'refund.failed', reason: `refund ${refund.status}`, amount }];
     }
-    default:
-      return [];
+    default: {
+      const token = e.payload.token?.entity;
+      if (!TOKEN_REVOKED.has(e.event) || !token) return [];
+      return [{ type: 'card.revoked', eventId, gateway: 'razorpay', reference: token.id, token: token.id, ...(token.customer_id ? { gatewayCustomerId: token.customer_id } : {}), reason: e.event }];
+    }
   }
 }
 
-/** Razorpay names each event in `x-razorpay-event-id`, the same on every delivery: the dedupe key. */
-export function normalize(payload: unknown, headers: IncomingHttpHeaders = {}): NormalizedWebhook {
-  const parsed = EnvelopeSchema.safeParse(payload);
-  const headerId = headerValue(headers, 'x-razorpay-event-id');
-  if (!parsed.success) return { dedupeKey: `razorpay:${headerId ?? 'unparseable'}`, events: [], ignoredReason: 'not a Razorpay event envelope' };
-  const eventId = `razorpay:${headerId ?? `${parsed.data.event}:${parsed.data.payload.payment?.entity.id ?? parsed.data.payload.refund?.entity.id ?? ''}`}`;
+/**
+ * Identity comes from the signed body only (event, entity id, status): `x-razorpay-event-id` is outside the
+ * signature, so a replayed body under new ids is still the same event.
+ */
+export function normalize(payload: unknown, _headers?: IncomingHttpHeaders): NormalizedWebhook {
+  const parsed = WebhookEnvelopeSchema.safeParse(payload);
+  if (!parsed.success) return { dedupeKey: 'razorpay:unparseable', events: [], ignoredReason: 'not a Razorpay event envelope' };
+  const eventId = identityOf(parsed.data);
   const events = toEvents(parsed.data, eventId);
   return events.length > 0 ? { dedupeKey: eventId, events } : { dedupeKey: eventId, events, ignoredReason: `event ${parsed.data.event} needs no action` };
 }
 
-export const razorpayWebhook: WebhookAdapter = { verify, normalize };
+export const razorpayWebhook: WebhookAdapter = { verify, normalize, sign };

@@ -50,9 +50,9 @@ describe('Flutterwave client against the sandbox over HTTP', () => {
   it('a declined renewal resolves to declined and its failed webhook is signalled', async () => {
     const card = await authorize('fw-decl', '4000000000000341');
     const outcome = await client().chargeCard(charge('fw-decl', card));
-    expect(outcome).toEqual({ status: 'declined', reference: 'fw-decl-c1-a1', reason: 'Insufficient Funds', code: 'failed' });
+    expect(outcome).toEqual({ status: 'declined', reference: 'fw-decl-c1-a1', reason: 'Insufficient funds', code: 'failed' });
     await h.sandbox.sender.idle();
-    expect(h.signals).toContainEqual({ subscriptionId: 'fw-decl', event: expect.objectContaining({ type: 'charge.failed', reference: 'fw-decl-c1-a1', reason: 'Insufficient Funds', needsVerification: true }) });
+    expect(h.signals).toContainEqual({ subscriptionId: 'fw-decl', event: expect.objectContaining({ type: 'charge.failed', reference: 'fw-decl-c1-a1', needsVerification: true }) });
   });
 
   it('refunds are refused for good on a connection with refunds disabled (the Flutterwave default)', async () => {

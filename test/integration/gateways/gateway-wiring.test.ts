@@ -1,11 +1,11 @@
-import { createHmac } from 'node:crypto';
+import { paystackWebhook } from '../../../src/gateways/paystack/webhook';
 import type { Client } from '@temporalio/client';
 import express from 'express';
 import request from 'supertest';
 import { createGatewayApiDeps } from '../../../src/api/gateway-wiring';
 import { gatewayEventSignal } from '../../../src/shared/messages';
 import { CreateSubscriptionBodySchema } from '../../../src/shared/schemas';
-import { TEST_SECRETS, testConnections } from '../../helpers/gateway-connections';
+import { testConnections } from '../../helpers/gateway-connections';
 
 describe('createGatewayApiDeps', () => {
   const signalled: { workflowId: string; signal: unknown; args: unknown[] }[] = [];
@@ -29,8 +29,7 @@ describe('createGatewayApiDeps', () => {
   it('webhooks signal gatewayEventSignal on the subscription workflow id', async () => {
     const app = express().use(deps.webhooksRouter);
     const body = JSON.stringify({ event: 'charge.success', data: { id: 9, status: 'success', reference: 'sub-7-c3-a2', amount: 100, currency: 'NGN' } });
-    const sig = createHmac('sha512', TEST_SECRETS.paystackSecretKey).update(body).digest('hex');
-    const res = await request(app).post('/webhooks/paystack/paystack-test').set('content-type', 'application/json').set('x-paystack-signature', sig).send(body);
+    const res = await request(app).post('/webhooks/paystack/paystack-test').set('content-type', 'application/json').set(paystackWebhook.sign(body, testConnections().get('paystack-test')!)).send(body);
     expect(res.status).toBe(200);
     expect(signalled).toEqual([{ workflowId: 'subscription-sub-7', signal: gatewayEventSignal, args: [expect.objectContaining({ type: 'charge.succeeded', reference: 'sub-7-c3-a2' })] }]);
     // Bounded well inside Razorpay's 5 s delivery timeout, so a Temporal outage reaches the gateway as a 503.

@@ -89,14 +89,17 @@ describe('Paystack client against the sandbox over HTTP', () => {
   it('refunds once per reference (retry finds the first refund), then refund.processed arrives', async () => {
     const card = await authorize('ps-refund');
     expect(card.token).toBeTruthy();
-    const input = { gateway: 'paystack' as const, connectionId: 'paystack-test', chargeReference: 'ps-refund-auth1', gatewayTransactionId: 'x', amount: { amount: 5000, currency: 'NGN' as const }, reference: 'ps-refund-auth1-r1' };
+    const paid = await client().verifyCharge({ gateway: 'paystack', connectionId: 'paystack-test', reference: 'ps-refund-auth1' });
+    if (paid.status !== 'succeeded') throw new Error('the authorization was not paid');
+    const input = { gateway: 'paystack' as const, connectionId: 'paystack-test', chargeReference: 'ps-refund-auth1', gatewayTransactionId: paid.gatewayTransactionId, amount: { amount: 5000, currency: 'NGN' as const }, reference: 'ps-refund-auth1-r1' };
     const first = await client().refund(input);
     expect(first).toEqual(expect.objectContaining({ status: 'pending', reference: 'ps-refund-auth1-r1', amount: { amount: 5000, currency: 'NGN' } }));
     const again = await client().refund(input);
     expect(again.gatewayRefundId).toBe(first.gatewayRefundId);
     await new Promise((r) => setTimeout(r, 50));
     await h.sandbox.sender.idle();
-    expect(h.signals).toContainEqual({ subscriptionId: 'ps-refund', event: expect.objectContaining({ type: 'refund.processed', reference: 'ps-refund-auth1-r1', chargeReference: 'ps-refund-auth1', amount: { amount: 5000, currency: 'NGN' } }) });
+    // As at Paystack, the event names the charge and the amount (no merchant_note): the workflow matches on those.
+    expect(h.signals).toContainEqual({ subscriptionId: 'ps-refund', event: expect.objectContaining({ type: 'refund.processed', chargeReference: 'ps-refund-auth1', amount: { amount: 5000, currency: 'NGN' } }) });
   });
 
   it('wrong keys fail for good (non-retryable GatewayRejected) and the error names no key', async () => {

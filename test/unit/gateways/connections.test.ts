@@ -26,11 +26,11 @@ describe('gateway connections', () => {
   });
 
   it('loads inline JSON first, then a file, and fails fast when neither is set', () => {
-    const json = JSON.stringify({ ps: { gateway: 'paystack', mode: 'test', keys: { secretKey: 'sk_test_1' } } });
+    const json = JSON.stringify({ ps: { gateway: 'paystack', mode: 'test', keys: { secretKey: 'sk_test_12345678' } } });
     expect([...loadConnections({ GATEWAY_CONNECTIONS: json }).keys()]).toEqual(['ps']);
     const dir = mkdtempSync(join(tmpdir(), 'conn-'));
     const file = join(dir, 'c.json');
-    writeFileSync(file, JSON.stringify({ fw: { gateway: 'flutterwave', mode: 'test', keys: { publicKey: 'a', secretKey: 'b', encryptionKey: 'c', webhookSecretHash: 'd' } } }));
+    writeFileSync(file, JSON.stringify({ fw: { gateway: 'flutterwave', mode: 'test', keys: { publicKey: 'a', secretKey: 'b', encryptionKey: 'c', webhookSecretHash: 'flw-hash-0123456789' } } }));
     expect([...loadConnections({ GATEWAY_CONNECTIONS_FILE: file }).keys()]).toEqual(['fw']);
     expect(() => loadConnections({})).toThrow(/GATEWAY_CONNECTIONS/);
     expect(() => loadConnections({ GATEWAY_CONNECTIONS: '{"ps": sk_live_oops' })).toThrow(/not valid JSON/);
@@ -39,8 +39,21 @@ describe('gateway connections', () => {
 
   it('Paystack USD only with international payments', () => {
     expect(currenciesOf(testConnections().get('paystack-test')!)).not.toContain('USD');
-    const intl = parseConnections({ ps: { gateway: 'paystack', mode: 'live', keys: { secretKey: 'sk' }, flags: { internationalPayments: true } } });
+    const intl = parseConnections({ ps: { gateway: 'paystack', mode: 'live', keys: { secretKey: 'sk_live_0123456789' }, flags: { internationalPayments: true } } });
     expect(currenciesOf(intl.get('ps')!)).toEqual(['NGN', 'GHS', 'ZAR', 'KES', 'USD']);
+  });
+
+  it.each([
+    ['razorpay', 'keys.webhookSecret', { keyId: 'rzp_live_x', keySecret: 'TOPSECRET', webhookSecret: ' ' }, /must not contain whitespace/],
+    ['razorpay', 'keys.previousWebhookSecret', { keyId: 'rzp_live_x', keySecret: 'TOPSECRET', webhookSecret: 'rzp_whsec_0123456789', previousWebhookSecret: 'short' }, /at least 16 characters/],
+    ['flutterwave', 'keys.webhookSecretHash', { publicKey: 'a', secretKey: 'b', encryptionKey: 'c', webhookSecretHash: 'flw hash with spaces' }, /must not contain whitespace/],
+    ['flutterwave', 'keys.previousWebhookSecretHash', { publicKey: 'a', secretKey: 'b', encryptionKey: 'c', webhookSecretHash: 'flw-hash-0123456789', previousWebhookSecretHash: 'x' }, /at least 16/],
+    ['paystack', 'keys.secretKey', { secretKey: ' ' }, /must not contain whitespace/],
+    ['paystack', 'keys.previousSecretKey', { secretKey: 'sk_test_12345678', previousSecretKey: 'sk_test_1\n' }, /whitespace/],
+  ])('a %s webhook secret is refused at load, naming the field (%s)', (gateway, field, keys, message) => {
+    const attempt = () => parseConnections({ c1: { gateway, mode: 'live', keys } });
+    expect(attempt).toThrow(new RegExp(`c1\\.${field.replace('.', '\\.')}: .*`));
+    expect(attempt).toThrow(message);
   });
 
   it('public view lists key names, never values', () => {

@@ -53,6 +53,8 @@ describe('gateway HTTP error mapping', () => {
   it('Flutterwave receives major units (decimals for NGN, whole numbers for zero-decimal XOF)', async () => {
     const bodies: unknown[] = [];
     const fn: FetchLike = (_input, init) => {
+      // The client verifies the tx_ref first (no checkout may exist under it yet).
+      if (init?.method === 'GET') return Promise.resolve(new Response('{"status":"error","message":"No transaction was found for this id","data":null}', { status: 400 }));
       bodies.push(JSON.parse(typeof init?.body === 'string' ? init.body : '{}'));
       return Promise.resolve(new Response('{"status":"success","message":"Hosted Link","data":{"link":"http://x.test/c/1"}}', { status: 200 }));
     };

@@ -37,13 +37,13 @@ describe('Paystack normalize', () => {
     expect(out.dedupeKey).toBe('paystack:charge.success:895091250:success');
   });
 
-  it('maps refund.processed (string amount) using the Chargeloop reference from merchant_note', () => {
+  it('maps refund.processed (string amount) to the charge and amount (real payloads carry no merchant_note)', () => {
     const out = paystack.normalize({
       event: 'refund.processed',
-      data: { status: 'processed', transaction_reference: 'sub-1-auth1', refund_reference: 'RF1', merchant_note: 'chargeloop:sub-1-auth1-r1', amount: '5000', currency: 'NGN' },
+      data: { status: 'processed', transaction_reference: 'sub-1-auth1', refund_reference: 'RF1', amount: '5000', currency: 'NGN' },
     });
     expect(out.events).toEqual([
-      { type: 'refund.processed', eventId: 'paystack:refund.processed:sub-1-auth1-r1', gateway: 'paystack', reference: 'sub-1-auth1-r1', chargeReference: 'sub-1-auth1', amount: { amount: 5000, currency: 'NGN' } },
+      { type: 'refund.processed', eventId: 'paystack:refund.processed:sub-1-auth1:RF1:5000:processed', gateway: 'paystack', reference: 'RF1', chargeReference: 'sub-1-auth1', amount: { amount: 5000, currency: 'NGN' } },
     ]);
   });
 
@@ -65,18 +65,18 @@ describe('Flutterwave normalize', () => {
     expect(out.events).toEqual([
       expect.objectContaining({ type: 'charge.succeeded', reference: 'sub-2-c1-a1', gatewayTransactionId: '285959875', amount: { amount: 150050, currency: 'NGN' }, needsVerification: true }),
     ]);
-    expect(out.dedupeKey).toBe('flutterwave:285959875:successful');
+    expect(out.dedupeKey).toBe('flutterwave:charge.completed:285959875:successful');
   });
 
-  it('maps a failed charge to charge.failed with the processor reason', () => {
+  it('maps a failed charge to charge.failed to be verified (the unsigned processor text is not carried)', () => {
     const out = flutterwave.normalize(completed('failed'));
-    expect(out.events).toEqual([expect.objectContaining({ type: 'charge.failed', reason: 'Insufficient funds', needsVerification: true })]);
+    expect(out.events).toEqual([expect.objectContaining({ type: 'charge.failed', reason: 'charge failed (to be verified)', needsVerification: true })]);
     expect(out.dedupeKey).not.toBe(flutterwave.normalize(completed('successful')).dedupeKey);
   });
 
-  it('understands the v4 envelope and dedupes on its id', () => {
+  it('understands the v4 envelope and dedupes on the charge id and status', () => {
     const out = flutterwave.normalize({ id: 'wbk_1', type: 'charge.completed', data: { id: 'chg_1', reference: 'sub-2-c1-a1', status: 'succeeded', amount: 100, currency: 'KES' } });
-    expect(out.dedupeKey).toBe('flutterwave:wbk_1');
+    expect(out.dedupeKey).toBe('flutterwave:charge.completed:chg_1:succeeded');
     expect(out.events[0]).toEqual(expect.objectContaining({ type: 'charge.succeeded', amount: { amount: 10000, currency: 'KES' } }));
   });
 });
@@ -84,22 +84,22 @@ describe('Flutterwave normalize', () => {
 describe('Razorpay normalize', () => {
   const payment = { id: 'pay_1', amount: 49900, currency: 'INR', status: 'captured', customer_id: 'cust_1', token_id: 'token_1', created_at: 1763704800, notes: { chargeloop_reference: 'sub-3-c1-a1' }, card: { last4: '1007', network: 'Visa' } };
 
-  it('maps order.paid via the order receipt and dedupes on x-razorpay-event-id', () => {
+  it('maps order.paid via the order receipt and dedupes on the signed payment id and status, never the unsigned header', () => {
     const out = razorpay.normalize(
       { entity: 'event', event: 'order.paid', payload: { order: { entity: { id: 'order_1', receipt: 'sub-3-c1-a1' } }, payment: { entity: payment } } },
       { 'x-razorpay-event-id': 'evt_1' },
     );
-    expect(out.dedupeKey).toBe('razorpay:evt_1');
+    expect(out.dedupeKey).toBe('razorpay:order.paid:pay_1:captured');
     expect(out.events).toEqual([
       {
         type: 'charge.succeeded',
-        eventId: 'razorpay:evt_1',
+        eventId: 'razorpay:order.paid:pay_1:captured',
         gateway: 'razorpay',
         reference: 'sub-3-c1-a1',
         gatewayTransactionId: 'pay_1',
         amount: { amount: 49900, currency: 'INR' },
         paidAt: new Date(1763704800 * 1000).toISOString(),
-        card: { token: 'token_1', gatewayCustomerId: 'cust_1', last4: '1007', brand: 'Visa', reusable: true },
+        card: { token: 'token_1', gatewayCustomerId: 'cust_1', last4: '1007', brand: 'visa', reusable: true },
         needsVerification: false,
       },
     ]);
@@ -108,7 +108,7 @@ describe('Razorpay normalize', () => {
   it('maps payment.failed through the payment notes', () => {
     const failed = { ...payment, status: 'failed', error_description: 'Payment failed due to insufficient balance', error_reason: 'insufficient_funds' };
     const out = razorpay.normalize({ event: 'payment.failed', payload: { payment: { entity: failed } } }, { 'x-razorpay-event-id': 'evt_2' });
-    expect(out.events).toEqual([{ type: 'charge.failed', eventId: 'razorpay:evt_2', gateway: 'razorpay', reference: 'sub-3-c1-a1', reason: 'Payment failed due to insufficient balance', needsVerification: false }]);
+    expect(out.events).toEqual([{ type: 'charge.failed', eventId: 'razorpay:payment.failed:pay_1:failed', gateway: 'razorpay', reference: 'sub-3-c1-a1', reason: 'Payment failed due to insufficient balance', needsVerification: false }]);
   });
 
   it('maps refund.processed to the refund receipt and charge reference', () => {
@@ -116,7 +116,7 @@ describe('Razorpay normalize', () => {
       { event: 'refund.processed', payload: { refund: { entity: { id: 'rfnd_1', amount: 100, currency: 'INR', receipt: 'sub-3-c1-a1-r1', status: 'processed' } }, payment: { entity: payment } } },
       { 'x-razorpay-event-id': 'evt_3' },
     );
-    expect(out.events).toEqual([{ type: 'refund.processed', eventId: 'razorpay:evt_3', gateway: 'razorpay', reference: 'sub-3-c1-a1-r1', chargeReference: 'sub-3-c1-a1', amount: { amount: 100, currency: 'INR' } }]);
+    expect(out.events).toEqual([{ type: 'refund.processed', eventId: 'razorpay:refund.processed:rfnd_1:processed', gateway: 'razorpay', reference: 'sub-3-c1-a1-r1', chargeReference: 'sub-3-c1-a1', amount: { amount: 100, currency: 'INR' } }]);
   });
 
   it('ignores subscription events Chargeloop does not drive', () => {

@@ -48,12 +48,12 @@ describe('Razorpay recurring charge errors', () => {
     });
   });
 
-  it('"already been paid" is answered from the order\'s payments, without a second charge', async () => {
+  it('order_already_paid (the documented reason) is answered from the order\'s payments, without a second charge', async () => {
     let orders = 0;
     const s = scripted({
       'GET /orders': () => ({ status: 200, body: { items: orders++ === 0 ? [] : [{ ...order, status: 'paid' }] } }),
       'POST /orders': () => ({ status: 200, body: order }),
-      'POST /payments/create/recurring': () => ({ status: 400, body: { error: { code: 'BAD_REQUEST_ERROR', description: 'Order has already been paid' } } }),
+      'POST /payments/create/recurring': () => ({ status: 400, body: { error: { code: 'BAD_REQUEST_ERROR', description: 'Your payment has been declined as the order is already paid. Please initiate the payment with a new order.', reason: 'order_already_paid', source: 'business', step: 'payment_initiation' } } }),
       'GET /orders/order_1/payments': () => ({ status: 200, body: { items: [{ id: 'pay_1', status: 'captured', amount: 49_900, currency: 'INR', created_at: 1, token_id: 'token_1' }] } }),
     });
     const outcome = await createGatewayActivities({ connections: testConnections(), fetch: s.fn }).chargeCard(input);

@@ -29,20 +29,29 @@ describe('validateSubscriptionForConnection', () => {
     const [v] = validateSubscriptionForConnection(body({ customer, plan: { currency: 'USD' } }), paystack);
     expect(v?.field).toBe('plan.currency');
     expect(v?.message).toMatch(/internationalPayments/);
-    const intl = parseConnections({ ps: { gateway: 'paystack', mode: 'live', keys: { secretKey: 'sk' }, flags: { internationalPayments: true } } }).get('ps')!;
+    const intl = parseConnections({ ps: { gateway: 'paystack', mode: 'live', keys: { secretKey: 'sk_live_0123456789' }, flags: { internationalPayments: true } } }).get('ps')!;
     expect(validateSubscriptionForConnection(body({ customer, plan: { currency: 'USD' } }), intl)).toEqual([]);
   });
 
-  it('Flutterwave and Razorpay need only email, allow multi-intervals, check currency', () => {
+  it('Flutterwave needs only email; Razorpay also the contact; both allow multi-intervals and check currency', () => {
     const fw = connections.get('flutterwave-test')!;
     const rzp = connections.get('razorpay-test')!;
+    const phone = { phone: '+919876543210' };
     expect(validateSubscriptionForConnection(body({ plan: { intervalCount: 3 } }), fw)).toEqual([]);
-    expect(validateSubscriptionForConnection(body({ plan: { currency: 'INR', intervalCount: 2 } }), rzp)).toEqual([]);
-    expect(validateSubscriptionForConnection(body(), rzp)).toEqual([{ field: 'plan.currency', message: expect.stringContaining('accepts INR') }]);
+    expect(validateSubscriptionForConnection(body({ customer: phone, plan: { currency: 'INR', intervalCount: 2 } }), rzp)).toEqual([]);
+    expect(validateSubscriptionForConnection(body({ customer: phone }), rzp)).toEqual([{ field: 'plan.currency', message: expect.stringContaining('accepts INR') }]);
+  });
+
+  it('Razorpay: the registration link needs customer.contact, and a plan above the mandate max_amount could never renew', () => {
+    const rzp = connections.get('razorpay-test')!;
+    expect(validateSubscriptionForConnection(body({ plan: { currency: 'INR' } }), rzp)).toEqual([{ field: 'customer.phone', message: expect.stringMatching(/Razorpay requires the customer's phone number/) }]);
+    const big = validateSubscriptionForConnection(body({ customer: { phone: '+919876543210' }, plan: { currency: 'INR', amount: 1_500_001 } }), rzp);
+    expect(big).toEqual([{ field: 'plan.amount', message: expect.stringMatching(/max_amount/) }]);
+    expect(validatePlanForConnection(body({ plan: { currency: 'INR', amount: 2_000_000 } }).plan, rzp, '')).toEqual([{ field: 'amount', message: expect.stringMatching(/1500000 paise/) }]);
   });
 
   it('allowedCurrencies narrows the policy', () => {
-    const narrow = parseConnections({ fw: { gateway: 'flutterwave', mode: 'test', allowedCurrencies: ['KES'], keys: { publicKey: 'a', secretKey: 'b', encryptionKey: 'c', webhookSecretHash: 'd' } } }).get('fw')!;
+    const narrow = parseConnections({ fw: { gateway: 'flutterwave', mode: 'test', allowedCurrencies: ['KES'], keys: { publicKey: 'a', secretKey: 'b', encryptionKey: 'c', webhookSecretHash: 'flw-hash-0123456789' } } }).get('fw')!;
     expect(validateSubscriptionForConnection(body(), narrow).map((v) => v.field)).toEqual(['plan.currency']);
   });
 
