@@ -1,26 +1,35 @@
 import { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { bundleWorkflows } from '../helpers/environments';
 
-// Replays every committed subscription history against the current workflow code: a change that would make a
-// running subscription non-deterministic fails here. Refresh with `npm run histories:record` when a change is
-// intentional (and guard it with patched() if such workflows may be running in production).
-const dir = resolve(__dirname, '../fixtures/histories');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+// Replays every committed subscription history of every released version (test/fixtures/histories/<version>/)
+// against the current workflow code: a change that would make a running subscription non-deterministic fails
+// here. Histories are never re-recorded in place; `npm run histories:record` adds a directory for the current
+// package version beside the old ones, and a change that breaks an old one is fixed with patched().
+const root = resolve(__dirname, '../fixtures/histories');
+const versions = readdirSync(root)
+  .filter((d) => statSync(resolve(root, d)).isDirectory())
+  .sort();
+const files = versions.flatMap((v) =>
+  readdirSync(resolve(root, v))
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => `${v}/${f}`),
+);
 
 /**
  * JSON written by `JSON.stringify(await handle.fetchHistory())`. Not `historyFromJSON`: in this install
  * @temporalio/common nests protobufjs 8 while @temporalio/proto uses 7, and protojson then rejects the type.
  */
 const loadHistory = (file: string): temporal.api.history.v1.History =>
-  temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(resolve(dir, file), 'utf8')) as Record<string, unknown>);
+  temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(resolve(root, file), 'utf8')) as Record<string, unknown>);
 
 // Bundling plus replaying every history takes longer than jest's 5 s default.
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
-describe('replay of committed subscription histories', () => {
+describe('replay of committed subscription histories (every version)', () => {
   beforeAll(() => {
     try {
       Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -29,17 +38,21 @@ describe('replay of committed subscription histories', () => {
     }
   });
 
-  it('has histories to replay', () => {
-    expect(files.length).toBeGreaterThanOrEqual(10);
+  it('has histories of the first release to replay', () => {
+    expect(versions).toContain('v0.1.0');
+    expect(files.filter((f) => f.startsWith('v0.1.0/')).length).toBeGreaterThanOrEqual(21);
   });
 
-  it('replays every history without a determinism error', async () => {
+  it('replays every history of every version without a determinism error', async () => {
     const workflowBundle = await bundleWorkflows();
     const histories = files.map((f) => ({ workflowId: f.replace(/\.json$/, ''), history: loadHistory(f) }));
     const failures: string[] = [];
+    let replayed = 0;
     for await (const result of Worker.runReplayHistories({ workflowBundle }, histories)) {
+      replayed += 1;
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }
     expect(failures).toEqual([]);
+    expect(replayed).toBe(files.length);
   });
 });

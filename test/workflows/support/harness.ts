@@ -102,13 +102,16 @@ export function nextJan31(nowMs: number, opts: { leap?: boolean; marginMs?: numb
  */
 export async function recordHistory(h: Harness, name: string, started: WorkflowHandleWithFirstExecutionRunId<typeof subscriptionWorkflow>): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
-  const dir = resolve(__dirname, '../../fixtures/histories');
+  const target = process.env.RECORD_HISTORIES_DIR;
+  if (!target) throw new Error('RECORD_HISTORIES_DIR is unset: record with `npm run histories:record`');
+  const dir = resolve(process.cwd(), target);
   mkdirSync(dir, { recursive: true });
   const workflowId = started.workflowId;
   let handle = h.env.client.workflow.getHandle(workflowId, started.firstExecutionRunId);
   for (let run = 1; ; run += 1) {
     const history = await handle.fetchHistory();
-    writeFileSync(resolve(dir, `${name}${run > 1 ? `.run${run}` : ''}.json`), JSON.stringify(history, null, 1) + '\n');
+    // 'wx': never overwrite a committed history.
+    writeFileSync(resolve(dir, `${name}${run > 1 ? `.run${run}` : ''}.json`), JSON.stringify(history, null, 1) + '\n', { flag: 'wx' });
     const last = history.events?.[history.events.length - 1];
     const next = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
     if (!next) break;
