@@ -47,6 +47,11 @@ const EnvSchema = z.object({
   CODEC_SERVER_PORT: port.default(8888),
   /** Origins allowed to call the codec server from a browser (comma-separated); default: the Temporal UI's. */
   CODEC_CORS_ORIGINS: z.string().optional(),
+  /**
+   * Accept codec requests from CODEC_CORS_ORIGINS without a token (a UI without login cannot send one). Always on in
+   * development; elsewhere only for a local stack (docker-compose).
+   */
+  CODEC_TRUST_UI_ORIGIN: z.enum(['true', 'false']).default('false'),
   /** Where the API's /metrics listens (`host:port`); empty serves /metrics on the API listener instead. */
   METRICS_ADDRESS: z.string().default('127.0.0.1:9091'),
   /** HMAC key for page tokens (16+ chars); unset derives one from the newest codec key. */

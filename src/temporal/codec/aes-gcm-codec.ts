@@ -42,12 +42,16 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     if (!this.keys.has(currentKeyId)) throw new Error(`AesGcmPayloadCodec: current key "${currentKeyId}" is not configured`);
   }
 
-  async encode(payloads: Payload[]): Promise<Payload[]> {
-    return payloads.map((payload) => this.encrypt(payload));
+  encode(payloads: Payload[]): Promise<Payload[]> {
+    return Promise.resolve(payloads.map((payload) => this.encrypt(payload)));
   }
 
-  async decode(payloads: Payload[]): Promise<Payload[]> {
-    return payloads.map((payload) => (metadataString(payload, METADATA_ENCODING_KEY) === ENCRYPTED_ENCODING ? this.decrypt(payload) : payload));
+  decode(payloads: Payload[]): Promise<Payload[]> {
+    try {
+      return Promise.resolve(payloads.map((payload) => (metadataString(payload, METADATA_ENCODING_KEY) === ENCRYPTED_ENCODING ? this.decrypt(payload) : payload)));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   private encrypt(payload: Payload): Payload {
@@ -74,6 +78,6 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     decipher.setAAD(Buffer.from(keyId, 'utf8'));
     decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
     const plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
-    return temporal.api.common.v1.Payload.decode(plain) as Payload;
+    return temporal.api.common.v1.Payload.decode(plain);
   }
 }
