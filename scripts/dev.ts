@@ -17,6 +17,7 @@ const tsx = resolve(root, 'node_modules/.bin/tsx');
 if (!process.env.GATEWAY_CONNECTIONS && !process.env.GATEWAY_CONNECTIONS_FILE) {
   process.env.GATEWAY_CONNECTIONS_FILE = resolve(root, 'sandbox/connections.json');
 }
+const codecEndpoint = `http://${config.CODEC_SERVER_HOST}:${config.CODEC_SERVER_PORT}`;
 const sandboxPort = Number(process.env.SANDBOX_PORT ?? 4010);
 const children: { name: string; proc: ChildProcess }[] = [];
 
@@ -85,10 +86,13 @@ async function main(): Promise<void> {
     '--db-filename', resolve(dataDir, 'temporal.sqlite'),
     '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL',
     '--log-level', 'warn',
+    // The UI decodes payloads (encrypted by the codec) through Chargeloop's codec server, started below.
+    '--ui-codec-endpoint', codecEndpoint,
     // Registered on start; on a second run the attributes already exist and the server keeps them.
     ...Object.entries(SEARCH_ATTRIBUTE_CLI_TYPES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ]);
   await waitForTemporal(30_000);
+  start('codec', tsx, ['src/temporal/codec/server-main.ts']);
   start('sandbox', tsx, ['sandbox/main.ts']);
   start('worker', tsx, ['src/worker/main.ts']);
   start('api', tsx, ['src/api/main.ts']);
@@ -99,6 +103,8 @@ async function main(): Promise<void> {
       `  API           http://${config.API_HOST}:${config.API_PORT}   (GET /readyz, POST /v1/subscriptions)`,
       `  Temporal UI   ${config.TEMPORAL_UI_URL}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`,
       `  Temporal gRPC ${config.TEMPORAL_ADDRESS}   (data in .data/temporal.sqlite)`,
+      `  Codec server  ${codecEndpoint}   (decrypts payloads for the UI; CLI: --codec-endpoint ${codecEndpoint})`,
+      `  API metrics   http://${config.METRICS_ADDRESS || `${config.API_HOST}:${config.API_PORT}`}/metrics`,
       `  Gateway sandbox http://127.0.0.1:${sandboxPort}   (hosted checkout, test cards: sandbox/README.md)`,
       'Press Ctrl-C to stop.',
       '',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApiKeysSchema, DEV_API_KEYS } from './api/auth/api-keys';
 import { SUBSCRIPTIONS_TASK_QUEUE } from './shared/task-queues';
+import { DEV_CODEC_KEYS, parseCodecKeys, type CodecSettings } from './temporal/codec/codec-keys';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -34,6 +35,31 @@ const EnvSchema = z.object({
    */
   API_KEYS: z.string().optional(),
   /** The merchant backend's endpoint for signed events; empty means events are recorded and skipped. */
+  /**
+   * Payload encryption keys as `id:base64,id:base64` (each 32 random bytes, e.g. `openssl rand -base64 32`). Every
+   * configured key decrypts; CODEC_KEY_ID (default: the last listed) encrypts. Unset in development means a fixed,
+   * public dev key; unset elsewhere stops the process (customer data would otherwise sit in clear in histories).
+   */
+  CODEC_KEYS: z.string().optional(),
+  CODEC_KEY_ID: z.string().optional(),
+  /** Where the codec server (Temporal UI / CLI remote codec) listens. */
+  CODEC_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
+  CODEC_SERVER_PORT: port.default(8888),
+  /** Origins allowed to call the codec server from a browser (comma-separated); default: the Temporal UI's. */
+  CODEC_CORS_ORIGINS: z.string().optional(),
+  /**
+   * Accept codec requests from CODEC_CORS_ORIGINS without a token (a UI without login cannot send one). Always on in
+   * development; elsewhere only for a local stack (docker-compose).
+   */
+  CODEC_TRUST_UI_ORIGIN: z.enum(['true', 'false']).default('false'),
+  /** Where the API's /metrics listens (`host:port`); empty serves /metrics on the API listener instead. */
+  METRICS_ADDRESS: z.string().default('127.0.0.1:9091'),
+  /** HMAC key for page tokens (16+ chars); unset derives one from the newest codec key. */
+  PAGE_TOKEN_KEY: z.string().min(16).optional(),
+  /** Longest any /v1 route waits on Temporal before answering 503 with Retry-After. */
+  API_TEMPORAL_DEADLINE_MS: z.coerce.number().int().positive().default(15_000),
+  /** Concurrent connections the API accepts (server.maxConnections). */
+  API_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1024),
   MERCHANT_WEBHOOK_URL: z.union([z.url(), z.literal('')]).default(''),
   /** Standard Webhooks signing secret (`whsec_` + base64); required when MERCHANT_WEBHOOK_URL is set. */
   MERCHANT_WEBHOOK_SECRET: z.preprocess(
@@ -43,7 +69,23 @@ const EnvSchema = z.object({
 });
 
 const ConfigSchema = EnvSchema.transform((env, ctx) => {
-  const { API_KEYS, ...rest } = env;
+  const { API_KEYS, CODEC_KEYS, CODEC_KEY_ID, ...rest } = env;
+  let codec: CodecSettings;
+  if (CODEC_KEYS === undefined || CODEC_KEYS.trim() === '') {
+    if (env.NODE_ENV !== 'development') {
+      ctx.addIssue({ code: 'custom', path: ['CODEC_KEYS'], message: 'is required outside NODE_ENV=development: id:base64 of 32 random bytes, comma-separated for rotation' });
+      return z.NEVER;
+    }
+    codec = DEV_CODEC_KEYS;
+  } else {
+    const parsed = parseCodecKeys(CODEC_KEYS, CODEC_KEY_ID);
+    if (typeof parsed === 'string') {
+      // Never echo the value: it is key material.
+      ctx.addIssue({ code: 'custom', path: [parsed.startsWith('CODEC_KEY_ID') ? 'CODEC_KEY_ID' : 'CODEC_KEYS'], message: parsed.replace(/^CODEC_KEY_ID /, '') });
+      return z.NEVER;
+    }
+    codec = parsed;
+  }
   let apiKeys = DEV_API_KEYS;
   if (API_KEYS !== undefined && API_KEYS.trim() !== '') {
     let raw: unknown;
@@ -68,7 +110,7 @@ const ConfigSchema = EnvSchema.transform((env, ctx) => {
     ctx.addIssue({ code: 'custom', path: ['MERCHANT_WEBHOOK_SECRET'], message: 'is required when MERCHANT_WEBHOOK_URL is set' });
     return z.NEVER;
   }
-  return { ...rest, apiKeys };
+  return { ...rest, apiKeys, codec };
 });
 
 export type Config = Readonly<z.output<typeof ConfigSchema>>;

@@ -3,11 +3,14 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { GATEWAYS } from '../shared/gateway-policy';
+import { DEV_CODEC_KEYS } from '../temporal/codec/codec-keys';
+import { PageTokens } from '../temporal/page-token';
 import { requireApiKey } from './auth/require-api-key';
 import { jsonBody } from './json-body';
 import { createLogger, httpLogger } from './logging';
 import { createApiMetrics, createMetricsRouter, httpMetrics, webhookMetrics, type ApiMetrics } from './metrics';
 import { errorHandler, notFoundHandler } from './middleware/errors';
+import { refuseQuerySecrets } from './middleware/query-secrets';
 import { buildOpenApiDocument } from './openapi/document';
 import { createDocsRouter } from './routes/docs';
 import { createHealthRouter } from './routes/health';
@@ -15,6 +18,7 @@ import type { SubscriptionRoutesDeps } from './routes/subscription-deps';
 import { createSubscriptionCreateRouter } from './routes/subscriptions-create';
 import { createSubscriptionOperationsRouter } from './routes/subscriptions-operations';
 import { createSubscriptionReadRouter } from './routes/subscriptions-read';
+import { temporalDeadline } from './temporal-deadline';
 
 export interface AppDeps {
   config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'apiKeys'>;
@@ -30,6 +34,15 @@ export interface AppDeps {
   gatewaysRouter?: Router;
   /** The registry /metrics serves; webhooks are counted around webhooksRouter. A private one is made if omitted. */
   metrics?: ApiMetrics;
+  /**
+   * Serve /metrics on this app. main.ts turns it off when METRICS_ADDRESS gives metrics a listener of their own
+   * (the default), so the scrape endpoint is not public beside the gateways' webhooks.
+   */
+  serveMetrics?: boolean;
+  /** Longest any /v1 route waits on Temporal (default 15 s; above checkoutWaitMs so a create can still answer). */
+  temporalDeadlineMs?: number;
+  /** Page-token signer; defaults to one keyed from the development codec key (tests). */
+  pageTokens?: PageTokens;
   logger?: Logger;
   checkoutWaitMs?: number;
   now?: () => Date;
@@ -51,14 +64,17 @@ export function createApp(deps: AppDeps): Express {
     validatePlanChange: deps.validatePlanChange,
     checkoutWaitMs: deps.checkoutWaitMs ?? 10_000,
     now: deps.now ?? (() => new Date()),
+    pageTokens: deps.pageTokens ?? PageTokens.derivedFrom(DEV_CODEC_KEYS.keys[0]!.key),
   };
 
+  // Before the logger: a URL carrying a key is refused and never logged.
+  app.use(refuseQuerySecrets);
   app.use(httpLogger(logger));
   app.use(httpMetrics(metrics));
 
   // Unauthenticated: probes, the scraper, the API description, and gateway webhooks (verified by signature).
-  app.use(createHealthRouter({ temporal: deps.temporal }));
-  app.use(createMetricsRouter(metrics));
+  app.use(createHealthRouter({ temporal: deps.temporal, log: (reason) => logger.warn({ reason }, 'not ready: Temporal is not reachable') }));
+  if (deps.serveMetrics ?? true) app.use(createMetricsRouter(metrics));
   app.use(createDocsRouter(buildOpenApiDocument()));
   if (deps.webhooksRouter) {
     app.use('/webhooks', webhookMetrics(metrics, GATEWAYS));
@@ -66,7 +82,7 @@ export function createApp(deps: AppDeps): Express {
   }
 
   // Everything under /v1: API key first (nothing is parsed for an unauthenticated caller), then JSON only.
-  app.use('/v1', requireApiKey(deps.config.apiKeys), ...jsonBody('100kb'));
+  app.use('/v1', requireApiKey(deps.config.apiKeys), ...jsonBody('100kb'), temporalDeadline(deps.temporal, deps.temporalDeadlineMs ?? 15_000));
   if (deps.gatewaysRouter) app.use(deps.gatewaysRouter);
   app.use(createSubscriptionCreateRouter(routeDeps));
   app.use(createSubscriptionReadRouter(routeDeps));

@@ -10,8 +10,11 @@ import { pinoHttp, type HttpLogger } from 'pino-http';
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
+  'req.headers["proxy-authorization"]',
+  'req.headers["x-api-key"]',
   'req.headers["x-paystack-signature"]',
   'req.headers["verif-hash"]',
+  'req.headers["flutterwave-signature"]',
   'req.headers["x-razorpay-signature"]',
   'req.headers["webhook-signature"]',
   'res.headers["set-cookie"]',
@@ -22,6 +25,15 @@ export const REDACTED_PATHS = [
 
 export function createLogger(options: { level: string; destination?: pino.DestinationStream }): Logger {
   return pino({ level: options.level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, options.destination);
+}
+
+/**
+ * Any header whose name says it carries a credential, beyond the listed ones: a gateway adding a new signature header
+ * must not need a code change to stay out of the logs. Idempotency keys are not credentials and stay readable.
+ */
+const KEY_LIKE_HEADER = /(authorization|cookie|signature|secret|token|api[-_]?key|verif-hash|password|credential)/i;
+export function redactHeaders(headers: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, KEY_LIKE_HEADER.test(name) ? '[redacted]' : value]));
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -42,7 +54,7 @@ export function httpLogger(logger: Logger): HttpLogger {
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     // Bodies are never logged: they hold customer personal data.
     serializers: {
-      req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({ id: req.id, method: req.method, url: req.url, headers: req.headers }),
+      req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({ id: req.id, method: req.method, url: req.url, headers: redactHeaders(req.headers) }),
     },
   });
 }

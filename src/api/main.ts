@@ -1,11 +1,14 @@
 import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { loadConfig } from '../config';
 import { loadConnections } from '../gateways/connections';
 import { createTemporalClient } from '../temporal/client';
+import { PageTokens } from '../temporal/page-token';
 import { createApp } from './app';
 import { createGatewayApiDeps } from './gateway-wiring';
 import { createLogger } from './logging';
-import { createApiMetrics } from './metrics';
+import { createApiMetrics, createMetricsRouter } from './metrics';
+import { applyServerLimits, DEFAULT_SERVER_LIMITS } from './server-limits';
 
 /** API process: serves the app, and on SIGINT/SIGTERM finishes in-flight requests before closing Temporal. */
 async function main(): Promise<void> {
@@ -21,11 +24,27 @@ async function main(): Promise<void> {
   const metrics = createApiMetrics();
   // gatewayOf, the connection-aware gateway rules, and the webhooks and gateways routers, over one set of connections.
   const gatewayDeps = createGatewayApiDeps({ connections, temporal, publicBaseUrl: config.PUBLIC_BASE_URL, logger });
-  const app = createApp({ config, temporal, logger, metrics, ...gatewayDeps });
-  const server = app.listen(config.API_PORT, config.API_HOST, () => {
-    const { address, port } = server.address() as AddressInfo;
-    logger.info({ address, port }, `api listening on http://${address}:${port}`);
+  const currentCodecKey = config.codec.keys.find((k) => k.id === config.codec.currentKeyId)!.key;
+  const pageTokens = config.PAGE_TOKEN_KEY ? new PageTokens(config.PAGE_TOKEN_KEY) : PageTokens.derivedFrom(currentCodecKey);
+  const separateMetrics = config.METRICS_ADDRESS !== '';
+  const app = createApp({
+    config, temporal, logger, metrics, pageTokens, serveMetrics: !separateMetrics, temporalDeadlineMs: config.API_TEMPORAL_DEADLINE_MS, ...gatewayDeps,
   });
+  const server = applyServerLimits(
+    app.listen(config.API_PORT, config.API_HOST, () => {
+      const { address, port } = server.address() as AddressInfo;
+      logger.info({ address, port }, `api listening on http://${address}:${port}`);
+    }),
+    { ...DEFAULT_SERVER_LIMITS, maxConnections: config.API_MAX_CONNECTIONS },
+  );
+  // /metrics on its own (by default loopback) listener: the scraper reaches it, the internet facing webhooks does not.
+  const metricsServer = separateMetrics
+    ? (() => {
+        const [host, port] = [config.METRICS_ADDRESS.slice(0, config.METRICS_ADDRESS.lastIndexOf(':')), Number(config.METRICS_ADDRESS.split(':').pop())];
+        const s = express().disable('x-powered-by').use(createMetricsRouter(metrics)).listen(port, host, () => logger.info({ address: config.METRICS_ADDRESS }, 'metrics listening'));
+        return applyServerLimits(s, { ...DEFAULT_SERVER_LIMITS, maxConnections: 16 });
+      })()
+    : undefined;
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -34,6 +53,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'api draining');
     const force = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
     force.unref();
+    metricsServer?.close();
     server.close(() => {
       clearTimeout(force);
       void temporal.connection.close().finally(() => logger.info('api stopped'));

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { subscriptionIdFromWorkflowId } from '../shared/ids';
 import { CustomerIdAttr, GatewayAttr, GatewayConnectionIdAttr, NextChargeAtAttr, PlanIdAttr, SubscriptionStatusAttr } from '../shared/search-attributes';
-import { decodePageToken, encodePageToken } from './page-token';
+import type { PageTokens } from './page-token';
 import { subscriptionsQuery, type SubscriptionFilters } from './visibility-query';
 
 /** One row of the list: what visibility knows without asking each workflow (cheap, possibly a moment stale). */
@@ -35,9 +35,10 @@ export async function listSubscriptions(
   client: Client,
   filters: SubscriptionFilters,
   page: { pageSize: number; pageToken?: string },
+  tokens: PageTokens,
 ): Promise<SubscriptionPage> {
   const query = subscriptionsQuery('subscriptionWorkflow', filters);
-  const nextPageToken = page.pageToken ? decodePageToken(query, page.pageToken) : undefined;
+  const nextPageToken = page.pageToken ? tokens.decode(query, page.pageToken) : undefined;
   if (page.pageToken && !nextPageToken) throw new InvalidPageTokenError('pageToken is not a nextPageToken issued for these filters');
   const response = await client.workflowService.listWorkflowExecutions({ namespace: client.options.namespace, query, pageSize: page.pageSize, nextPageToken });
   const data = (response.executions ?? []).map((execution): SubscriptionSummary => {
@@ -56,5 +57,5 @@ export async function listSubscriptions(
     };
   });
   const token = response.nextPageToken;
-  return { data, nextPageToken: token && token.length > 0 ? encodePageToken(query, token) : null };
+  return { data, nextPageToken: token && token.length > 0 ? tokens.encode(query, token) : null };
 }

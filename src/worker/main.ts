@@ -1,6 +1,7 @@
 import { NativeConnection, Runtime, DefaultLogger, Worker, type WorkerOptions } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { loadConnections } from '../gateways/connections';
+import { chargeloopDataConverter } from '../temporal/codec/data-converter';
 import { createWorkerActivities } from './activities';
 
 /** Worker process: runs subscription workflows and their activities until SIGINT/SIGTERM, then drains. */
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
+      // The same codec as the API's client: the worker decrypts inputs and encrypts results and activity payloads.
+      dataConverter: chargeloopDataConverter(config),
       ...workflows,
       activities: createWorkerActivities({
         connections,

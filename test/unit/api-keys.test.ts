@@ -1,6 +1,9 @@
 import { DEV_API_KEY, findApiKey, sha256Hex } from '../../src/api/auth/api-keys';
 import { ConfigError, loadConfig } from '../../src/config';
 
+// Outside development the config also needs payload encryption keys (src/config.ts).
+const CODEC = { CODEC_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}` };
+
 const keys = [
   { name: 'svc', sha256: sha256Hex('secret-one'), scopes: ['read', 'write'] as ('read' | 'write')[] },
   { name: 'dash', sha256: sha256Hex('secret-two'), scopes: ['read'] as ('read' | 'write')[] },
@@ -16,12 +19,12 @@ describe('API keys', () => {
 
   it('accepts the documented dev key only in development', () => {
     expect(findApiKey(loadConfig({ NODE_ENV: 'development' }).apiKeys, DEV_API_KEY)?.name).toBe('dev');
-    expect(loadConfig({ NODE_ENV: 'production' }).apiKeys).toEqual([]);
-    expect(loadConfig({ NODE_ENV: 'test' }).apiKeys).toEqual([]);
+    expect(loadConfig({ NODE_ENV: 'production', ...CODEC }).apiKeys).toEqual([]);
+    expect(loadConfig({ NODE_ENV: 'test', ...CODEC }).apiKeys).toEqual([]);
   });
 
   it('parses API_KEYS from JSON and names the bad field without echoing the value', () => {
-    const config = loadConfig({ NODE_ENV: 'production', API_KEYS: JSON.stringify(keys) });
+    const config = loadConfig({ NODE_ENV: 'production', ...CODEC, API_KEYS: JSON.stringify(keys) });
     expect(config.apiKeys.map((k) => k.name)).toEqual(['svc', 'dash']);
     expect(findApiKey(config.apiKeys, DEV_API_KEY)).toBeUndefined();
 

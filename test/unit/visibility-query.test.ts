@@ -1,4 +1,5 @@
-import { decodePageToken, encodePageToken } from '../../src/temporal/page-token';
+import { createHash } from 'node:crypto';
+import { PageTokens } from '../../src/temporal/page-token';
 import { quoteVisibilityValue, subscriptionsQuery } from '../../src/temporal/visibility-query';
 import { ListSubscriptionsQuerySchema } from '../../src/api/schemas';
 
@@ -23,6 +24,9 @@ describe('visibility query', () => {
 
 describe('page tokens', () => {
   const query = 'WorkflowType = "subscriptionWorkflow"';
+  const tokens = new PageTokens('page-token-key-0123456789');
+  const decodePageToken = (q: string, t: string) => tokens.decode(q, t);
+  const encodePageToken = (q: string, raw: Uint8Array) => tokens.encode(q, raw);
   it('round-trips Temporal\'s token for the same query', () => {
     const raw = Buffer.from('{"StartTime":"2026-01-01T00:00:00Z","RunID":"r"}');
     expect(decodePageToken(query, encodePageToken(query, raw))).toEqual(raw);
@@ -33,5 +37,12 @@ describe('page tokens', () => {
     expect(decodePageToken(query, `x${token}`)).toBeUndefined();
     expect(decodePageToken(query, token.slice(0, -1))).toBeUndefined();
     expect(decodePageToken(query, 'nodot')).toBeUndefined();
+  });
+  it('refuses a token whose checksum anyone could compute: only the keyed HMAC counts', () => {
+    const token = Buffer.from('abc').toString('base64url');
+    const unkeyed = createHash('sha256').update(`${query}\n${token}`).digest('base64url').slice(0, 22);
+    expect(decodePageToken(query, `${token}.${unkeyed}`)).toBeUndefined();
+    expect(new PageTokens('another-key-0123456789').decode(query, encodePageToken(query, Buffer.from('abc')))).toBeUndefined();
+    expect(PageTokens.derivedFrom(Buffer.alloc(32, 7)).decode(query, PageTokens.derivedFrom(Buffer.alloc(32, 7)).encode(query, Buffer.from('abc')))).toEqual(Buffer.from('abc'));
   });
 });

@@ -13,6 +13,8 @@ import { Problem } from '../problem';
 const PROBLEM_JSON = 'application/problem+json';
 
 export function sendProblem(res: Parameters<RequestHandler>[1], problem: Problem, instance?: string): void {
+  // Every 503 is "retry later": say when, so clients and gateways back off instead of hammering.
+  if (problem.status === 503) res.set('Retry-After', String(RETRY_AFTER_SECONDS));
   res.status(problem.status).type(PROBLEM_JSON).send(JSON.stringify(problem.toJSON(instance)));
 }
 
@@ -30,10 +32,23 @@ function domainProblem(err: unknown): Problem | undefined {
   }
   if (err instanceof InvalidPageTokenError) return new Problem(422, 'Validation failed', err.message, [{ field: 'pageToken', message: err.message }]);
   if (err instanceof OperationFailedError) return new Problem(502, 'Operation failed', err.message);
-  // gRPC UNAVAILABLE / DEADLINE_EXCEEDED from the Temporal connection: retryable, say so.
-  const code = (err as { code?: unknown } | null)?.code;
-  if (code === 14 || code === 4) return new Problem(503, 'Service unavailable', 'Temporal is not reachable right now; retry the request.');
+  if (isTemporalUnavailable(err)) return new Problem(503, 'Service unavailable', 'Temporal is not reachable right now; retry the request.');
   return undefined;
+}
+
+/** Seconds a caller should wait before retrying a 503. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4) anywhere in the cause chain: the SDK wraps the gRPC error (e.g. in
+ * ServiceError) depending on the call, and a route's deadline (temporal-deadline.ts) ends as DEADLINE_EXCEEDED.
+ */
+export function isTemporalUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 14 || code === 4) return true;
+  }
+  return false;
 }
 
 /** Known errors become their problem; body-parser errors keep their status; anything else is a generic 500 (logged, never echoed). */

@@ -4,7 +4,7 @@ import { sendProblem } from '../middleware/errors';
 import { serviceUnavailable } from '../problem';
 
 /** `/healthz`: the process is up. `/readyz`: Temporal answers within the deadline, so requests can be served. */
-export function createHealthRouter(deps: { temporal: Client; readinessTimeoutMs?: number }): Router {
+export function createHealthRouter(deps: { temporal: Client; readinessTimeoutMs?: number; log?: (reason: string) => void }): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -13,10 +13,11 @@ export function createHealthRouter(deps: { temporal: Client; readinessTimeoutMs?
     const deadline = Date.now() + (deps.readinessTimeoutMs ?? 2000);
     try {
       await deps.temporal.connection.withDeadline(deadline, () => deps.temporal.workflowService.getSystemInfo({}));
-      res.json({ status: 'ready', temporal: 'reachable' });
+      res.json({ status: 'ready' });
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      sendProblem(res, serviceUnavailable(`Temporal is not reachable: ${reason}`));
+      // The reason (addresses, gRPC detail) goes to the log only: the probe is unauthenticated.
+      deps.log?.(err instanceof Error ? err.message : String(err));
+      sendProblem(res, serviceUnavailable('Temporal is not reachable.'));
     }
   });
   return router;

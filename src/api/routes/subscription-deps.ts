@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Gateway } from '../../shared/gateway-policy';
 import type { AuthorizationMinimums, CreateSubscriptionBody, Plan } from '../../shared/schemas';
+import type { PageTokens } from '../../temporal/page-token';
 import type { FieldError } from '../problem';
 
 /** What the subscription routes need; createApp fills the optional ones with defaults. */
@@ -18,4 +19,6 @@ export interface SubscriptionRoutesDeps {
   /** How long a create waits for the workflow to open the checkout. */
   checkoutWaitMs: number;
   now: () => Date;
+  /** Signs and checks the list's page tokens (keyed, so a forged token is a 422 before Temporal sees it). */
+  pageTokens: PageTokens;
 }

@@ -9,12 +9,12 @@ import { ListSubscriptionsQuerySchema } from '../schemas';
 import type { SubscriptionRoutesDeps } from './subscription-deps';
 
 /** `GET /v1/subscriptions` (visibility, paginated) and `GET /v1/subscriptions/{id}` (the workflow's state query). */
-export function createSubscriptionReadRouter(deps: Pick<SubscriptionRoutesDeps, 'temporal'>): Router {
+export function createSubscriptionReadRouter(deps: Pick<SubscriptionRoutesDeps, 'temporal' | 'pageTokens'>): Router {
   const router = Router();
 
   router.get('/v1/subscriptions', async (req, res) => {
     const { pageSize, pageToken, ...filters } = parseOrThrow(ListSubscriptionsQuerySchema, req.query);
-    res.json(await listSubscriptions(deps.temporal, filters, { pageSize, ...(pageToken ? { pageToken } : {}) }));
+    res.json(await listSubscriptions(deps.temporal, filters, { pageSize, ...(pageToken ? { pageToken } : {}) }, deps.pageTokens));
   });
 
   router.get('/v1/subscriptions/:id', async (req, res) => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { GatewayConnections } from '../../gateways/connections';
 import { WEBHOOK_ADAPTERS } from '../../gateways/webhooks';
@@ -17,6 +18,13 @@ export interface WebhooksRouterDeps {
   /** Largest accepted body; gateways send a few kilobytes. */
   bodyLimit?: string;
 }
+
+/**
+ * Longest event id the route passes to a workflow. Ids become workflow dedupe state carried across continue-as-new;
+ * an unbounded one (e.g. from an unsigned header) can push that state past Temporal's limits.
+ */
+export const MAX_EVENT_ID_LENGTH = 128;
+const isBoundedId = (id: string): boolean => id.length > 0 && id.length <= MAX_EVENT_ID_LENGTH && /^[\x21-\x7e]+$/.test(id);
 
 const isGateway = (value: string): value is Gateway => (GATEWAYS as readonly string[]).includes(value);
 /** WorkflowNotFoundError from @temporalio/client, matched by name so this route does not need the client package. */
@@ -78,17 +86,29 @@ export function createWebhooksRouter(deps: WebhooksRouterDeps): Router {
       res.status(200).json({ received: true, ignored: true });
       return;
     }
-    // Keyed per connection: two merchant accounts never share a dedupe entry.
-    const cacheKey = `${connection.id}:${normalized.dedupeKey}`;
-    if (cache.has(cacheKey)) {
-      log.info({ ...ctx, dedupeKey: normalized.dedupeKey }, 'webhook duplicate skipped');
+    // Keyed per connection: two merchant accounts never share a dedupe entry. Two keys, both from what the signature
+    // covers: the exact body (a replay of one signed body under new header ids is the same delivery), and the
+    // adapter's dedupe key only when every event came from a signed body. A `needsVerification` event (Flutterwave's
+    // verif-hash does not sign the body) may be forged, so its key must not make a later real delivery look done.
+    const bodyKey = `${connection.id}:body:${createHash('sha256').update(raw).digest('base64url')}`;
+    const trustedKey =
+      normalized.events.length > 0 && normalized.events.every((e) => !('needsVerification' in e && e.needsVerification)) && isBoundedId(normalized.dedupeKey)
+        ? `${connection.id}:key:${normalized.dedupeKey}`
+        : undefined;
+    if (cache.has(bodyKey) || (trustedKey !== undefined && cache.has(trustedKey))) {
+      log.info({ ...ctx, dedupeKey: normalized.dedupeKey.slice(0, MAX_EVENT_ID_LENGTH) }, 'webhook duplicate skipped');
       res.status(200).json({ received: true, duplicate: true });
       return;
     }
-    if (normalized.events.length === 0) log.info({ ...ctx, dedupeKey: normalized.dedupeKey, reason: normalized.ignoredReason }, 'webhook ignored');
+    if (normalized.events.length === 0) log.info({ ...ctx, dedupeKey: normalized.dedupeKey.slice(0, MAX_EVENT_ID_LENGTH), reason: normalized.ignoredReason }, 'webhook ignored');
 
     let signalled = 0;
     for (const event of normalized.events) {
+      if (!isBoundedId(event.eventId)) {
+        // Not signalled and not cached: the gateway's retry reaches a fixed adapter; nothing unbounded reaches a workflow.
+        log.warn({ ...ctx, eventIdLength: event.eventId.length }, `webhook ignored: event id is not 1-${MAX_EVENT_ID_LENGTH} printable ASCII characters`);
+        continue;
+      }
       const reference = event.type.startsWith('refund.') && 'chargeReference' in event && event.chargeReference ? event.chargeReference : event.reference;
       const subscriptionId = subscriptionIdFromReference(reference) ?? subscriptionIdFromReference(event.reference);
       if (!subscriptionId) {
@@ -109,7 +129,12 @@ export function createWebhooksRouter(deps: WebhooksRouterDeps): Router {
         return;
       }
     }
-    cache.add(cacheKey);
+    // Only what was signalled is remembered: an ignored event (foreign reference, no workflow, unusable id) leaves
+    // nothing that could make a later delivery look like a duplicate.
+    if (signalled > 0) {
+      cache.add(bodyKey);
+      if (trustedKey !== undefined) cache.add(trustedKey);
+    }
     res.status(200).json(signalled > 0 ? { received: true } : { received: true, ignored: true });
   });
 

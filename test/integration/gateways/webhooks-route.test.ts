@@ -120,8 +120,8 @@ describe('POST /webhooks/:gateway/:connectionId', () => {
 
   it('Razorpay: identity is the signed body, so a replay under a new (unsigned) x-razorpay-event-id signals once', async () => {
     const { app, signals } = setup();
-    const payload = (status: string) =>
-      JSON.stringify({ event: 'order.paid', payload: { order: { entity: { id: 'order_1', receipt: 'sub-9-c1-a1' } }, payment: { entity: { id: 'pay_1', amount: 100, currency: 'INR', status, created_at: 1 } } } });
+    const payload = (status: string, event = 'order.paid') =>
+      JSON.stringify({ event, payload: { order: { entity: { id: 'order_1', receipt: 'sub-9-c1-a1' } }, payment: { entity: { id: 'pay_1', amount: 100, currency: 'INR', status, created_at: 1 } } } });
     const post = (body: string, eventId: string) =>
       request(app).post('/webhooks/razorpay/razorpay-test').set('content-type', 'application/json').set('x-razorpay-signature', rzpSig(body)).set('x-razorpay-event-id', eventId).send(body);
     expect((await post(payload('captured'), 'evt_A')).status).toBe(200);
@@ -132,6 +132,10 @@ describe('POST /webhooks/:gateway/:connectionId', () => {
     expect((await post(payload('captured'), 'x'.repeat(5000))).status).toBe(200);
     expect(signals).toHaveLength(1);
     expect(signals[0]?.event.eventId).toMatch(/^[\x21-\x7e]{1,128}$/);
+    // A different event about the same order (payment.captured after order.paid) is a new event id: signalled, and
+    // the workflow dedupes it by reference.
+    expect((await post(payload('captured', 'payment.captured'), 'evt_B')).status).toBe(200);
+    expect(signals).toHaveLength(2);
   });
 
   it('Flutterwave: verif-hash accepted and the event marked for verification', async () => {
