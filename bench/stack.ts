@@ -128,6 +128,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       CHARGELOOP_URL: apiUrl,
       // Duplicates would make the webhook counts depend on the seed; the bench measures the normal path.
       SANDBOX_DUPLICATE_PROBABILITY: '0',
+      // Each bench run starts from empty gateway books (no data file carried over from npm run dev).
+      SANDBOX_DATA_FILE: '',
     }, /gateway sandbox on/);
     const worker = start('worker', process.execPath, [...app, 'bench/processes/worker.ts'], {
       ...common,

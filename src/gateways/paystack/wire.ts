@@ -80,9 +80,9 @@ export function storedCard(tx: Pick<PaystackTransaction, 'authorization' | 'cust
 }
 
 /**
- * A transaction's outcome. Only `success` is paid and only `failed` is a decline; `reversed` means paid and then
- * returned, which is not a decline of this reference either. Everything else (abandoned, ongoing, pending,
- * processing, queued, send_*) is not final: the caller verifies again and bounds how long it waits.
+ * A transaction's outcome. Only `success` is paid. `failed` is a decline, and so is `reversed` (paid, then the money
+ * went back to the customer: final, and nothing is held for this reference). Everything else (abandoned, ongoing,
+ * pending, processing, queued, send_*) is not final: the caller verifies again and bounds how long it waits.
  */
 export function toChargeOutcome(tx: PaystackTransaction, reference: string): ChargeOutcome {
   if (tx.status === 'success') {
@@ -96,7 +96,7 @@ export function toChargeOutcome(tx: PaystackTransaction, reference: string): Cha
       ...(card ? { card } : {}),
     };
   }
-  if (tx.status === 'failed') return { status: 'declined', reference, reason: tx.gateway_response ?? 'failed', code: 'failed' };
+  if (tx.status === 'failed' || tx.status === 'reversed') return { status: 'declined', reference, reason: tx.gateway_response ?? tx.status, code: tx.status };
   return { status: 'pending', reference };
 }
 
