@@ -42,7 +42,8 @@ export async function startBalancer(upstreams: string[], port = 0): Promise<Bala
           if (held) inFlight[index]! -= 1;
           held = false;
         };
-        const out = request(target, { method: req.method, headers: { ...req.headers, host: target.host }, timeout: 30_000 }, (upstream) => {
+        // agent: false: a fresh connection per request, so 'connect' marks exactly when this request reached the replica.
+        const out = request(target, { method: req.method, headers: { ...req.headers, host: target.host }, timeout: 30_000, agent: false }, (upstream) => {
           release();
           res.writeHead(upstream.statusCode ?? 502, upstream.headers);
           upstream.pipe(res);
