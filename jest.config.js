@@ -16,5 +16,7 @@ module.exports = {
     { ...base, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
     { ...base, displayName: 'security', testMatch: ['<rootDir>/test/security/**/*.test.ts'] },
+    // The production topology: Temporal server on PostgreSQL, two workers, two API replicas (test/cluster).
+    { ...base, displayName: 'cluster', testMatch: ['<rootDir>/test/cluster/**/*.test.ts'] },
   ],
 };

@@ -5,6 +5,7 @@ import { createAdminRouter } from './admin';
 import { createCheckoutRouter } from './checkout';
 import type { SandboxContext } from './context';
 import { createFlutterwaveFake } from './flutterwave';
+import { createLedgerRouter } from './ledger';
 import { createPaystackFake } from './paystack';
 import { createRazorpayFake } from './razorpay';
 import { idMaker, seededRandom } from './rng';
@@ -72,6 +73,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(createLedgerRouter(state)); // first: it sees every gateway answer (GET /__sandbox/ledger)
   app.use('/paystack', createPaystackFake(ctx));
   app.use('/flutterwave/v3', createFlutterwaveFake(ctx));
   app.use('/razorpay/v1', createRazorpayFake(ctx));

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { defaultPorts, startCluster, type Cluster } from './cluster/topology';
+import { defaultPorts, REPLICAS, startCluster, type Cluster } from './cluster/topology';
 
 // npm run cluster: PostgreSQL, the Temporal server on it, the UI, two workers, two API replicas behind a load
 // balancer, and the gateway sandbox. Fixed ports (scripts/cluster/topology.ts) so bookmarks and curl lines work.
@@ -16,7 +16,7 @@ async function stop(code: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  cluster = await startCluster({ dataDir, ports: defaultPorts(), workers: 2, ui: true, output: 'prefixed' });
+  cluster = await startCluster({ dataDir, ports: defaultPorts(), workers: REPLICAS.workers, ui: true, output: 'prefixed' });
   for (const p of [cluster.postgres, cluster.temporal, cluster.sandbox, ...cluster.workers, ...cluster.apis, ...(cluster.ui ? [cluster.ui] : [])]) {
     p.onUnexpectedExit = (code, signal) => {
       console.error(`[${p.spec.name}] exited unexpectedly (${signal ?? code}); stopping the cluster`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm test: everything, from a fresh clone. Obtains both Temporal servers (cached outside the clone), then runs
 # type-check, lint and every jest tier (unit, workflows on the time-skipping server, integration on the dev
-# server, replay, e2e over real HTTP with the sandbox on both servers). The e2e tier's headless-browser test needs
+# server, replay, e2e over real HTTP with the sandbox on both servers, the cluster tier on a real server over PostgreSQL). The e2e tier's headless-browser test needs
 # chromium: installed with apt-get when missing (ensure-chromium.sh). Extra arguments go to jest (`npm test -- test/unit`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,12 @@ bash scripts/ensure-chromium.sh
 TEMPORAL_CLI_PATH="$(bash scripts/temporal.sh cli)"
 TEMPORAL_TEST_SERVER_PATH="$(bash scripts/temporal.sh test-server)"
 export TEMPORAL_CLI_PATH TEMPORAL_TEST_SERVER_PATH
+# The cluster tier (test/cluster): the full server and its sql tool (built once, cached like the CLI), PostgreSQL.
+TEMPORAL_SERVER_PATH="$(bash scripts/temporal.sh server)"
+TEMPORAL_SQL_TOOL_PATH="$(bash scripts/temporal.sh sql)"
+TEMPORAL_SCHEMA_DIR="$(bash scripts/temporal.sh schema-dir)"
+export TEMPORAL_SERVER_PATH TEMPORAL_SQL_TOOL_PATH TEMPORAL_SCHEMA_DIR
+bash scripts/postgres.sh bin >/dev/null
 
 echo "== type-check (tsc --noEmit)"
 node_modules/.bin/tsc --noEmit -p .

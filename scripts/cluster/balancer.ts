@@ -7,6 +7,8 @@ export interface Balancer {
   readonly failedMidRequest: number;
   /** Requests sent on to another replica because one refused the connection. */
   readonly failedOver: number;
+  /** Requests each replica holds right now (sent, not yet answered): a fault test kills a replica while it has one. */
+  readonly inFlight: readonly number[];
   close(): Promise<void>;
 }
 
@@ -27,20 +29,36 @@ const readBody = (req: IncomingMessage): Promise<Buffer> =>
 export async function startBalancer(upstreams: string[], port = 0): Promise<Balancer> {
   let next = 0;
   const stats = { failedMidRequest: 0, failedOver: 0 };
+  const inFlight = upstreams.map(() => 0);
   const server: Server = createServer((req, res) => {
     void (async () => {
       const body = await readBody(req);
       const tryUpstream = (tries: number): void => {
-        const target = new URL(req.url ?? '/', upstreams[next++ % upstreams.length]);
+        const index = next++ % upstreams.length;
+        const target = new URL(req.url ?? '/', upstreams[index]);
         let sent = false;
-        const out = request(target, { method: req.method, headers: { ...req.headers, host: target.host }, timeout: 30_000 }, (upstream) => {
+        let held = false;
+        const release = (): void => {
+          if (held) inFlight[index]! -= 1;
+          held = false;
+        };
+        // agent: false: a fresh connection per request, so 'connect' marks exactly when this request reached the replica.
+        const out = request(target, { method: req.method, headers: { ...req.headers, host: target.host }, timeout: 30_000, agent: false }, (upstream) => {
+          release();
           res.writeHead(upstream.statusCode ?? 502, upstream.headers);
           upstream.pipe(res);
           upstream.on('error', () => res.destroy());
         });
-        out.on('socket', (socket) => socket.once('connect', () => (sent = true)));
+        out.on('socket', (socket) =>
+          socket.once('connect', () => {
+            sent = true;
+            held = true;
+            inFlight[index]! += 1;
+          }),
+        );
         out.on('timeout', () => out.destroy(new Error('upstream timeout')));
         out.on('error', () => {
+          release();
           if (res.headersSent) return void res.destroy();
           if (!sent && tries < upstreams.length) {
             stats.failedOver += 1;
@@ -66,6 +84,7 @@ export async function startBalancer(upstreams: string[], port = 0): Promise<Bala
     get failedOver() {
       return stats.failedOver;
     },
+    inFlight,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

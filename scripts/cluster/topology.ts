@@ -32,8 +32,16 @@ export interface ClusterPorts {
   apis: number[];
 }
 
+/** How many of each the topology runs (npm run cluster, the cluster tier; docker-compose's replicas match). */
+export const REPLICAS = { workers: 2, apis: 2 } as const;
+
+/** The environment every worker and API replica gets from the topology (docker-compose sets the same names). */
+export function appEnvironment(temporalAddress: string, namespace: string, connectionsFile: string): NodeJS.ProcessEnv {
+  return { TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, GATEWAY_CONNECTIONS_FILE: connectionsFile };
+}
+
 /** `npm run cluster`'s fixed ports: clear of the dev stack (7233, 8233, 3000, 4010) so both can run at once. */
-export function defaultPorts(apis = 2): ClusterPorts {
+export function defaultPorts(apis: number = REPLICAS.apis): ClusterPorts {
   return {
     postgres: 25432, frontend: 27233, frontendMembership: 26933, frontendHttp: 27243, history: 27234, historyMembership: 26934,
     matching: 27235, matchingMembership: 26935, worker: 27239, workerMembership: 26939, ui: 28233, sandbox: 24010, balancer: 23000,
@@ -41,7 +49,7 @@ export function defaultPorts(apis = 2): ClusterPorts {
   };
 }
 
-export async function allocatePorts(apis = 2): Promise<ClusterPorts> {
+export async function allocatePorts(apis: number = REPLICAS.apis): Promise<ClusterPorts> {
   const p = await freePorts(13 + apis);
   const take = (): number => p.shift()!;
   return {
@@ -236,10 +244,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     // One bundle for every worker start: webpack at each of a hundred restarts would dominate a chaos run.
     const bundle = resolve(dataDir, 'workflow-bundle.js');
     await run(process.execPath, ['--import', 'tsx', resolve(root, 'scripts/bundle-workflows.ts'), bundle], { cwd: root });
-    const appEnv: NodeJS.ProcessEnv = {
-      TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, GATEWAY_CONNECTIONS_FILE: connectionsFile, LOG_LEVEL: 'warn', ...options.appEnv,
-    };
-    const workers = Array.from({ length: options.workers ?? 2 }, (_, i) => tsNode(`worker-${i + 1}`, 'src/worker/main.ts', { ...appEnv, WORKFLOW_BUNDLE_PATH: bundle }));
+    const appEnv: NodeJS.ProcessEnv = { ...appEnvironment(temporalAddress, namespace, connectionsFile), LOG_LEVEL: 'warn', ...options.appEnv };
+    const workers = Array.from({ length: options.workers ?? REPLICAS.workers }, (_, i) => tsNode(`worker-${i + 1}`, 'src/worker/main.ts', { ...appEnv, WORKFLOW_BUNDLE_PATH: bundle }));
     const apis = ports.apis.map((port, i) => tsNode(`api-${i + 1}`, 'src/api/main.ts', { ...appEnv, API_HOST: '127.0.0.1', API_PORT: String(port), PUBLIC_BASE_URL: balancer!.url }));
     const taskQueue = appEnv.TEMPORAL_TASK_QUEUE ?? SUBSCRIPTIONS_TASK_QUEUE;
 
