@@ -105,7 +105,7 @@ export function createLedgerRouter(state: SandboxState): Router {
   }
 
   router.get('/__sandbox/ledger', (_req, res) => {
-    const checkout: LedgerCharge[] = [...state.sessions.values()]
+    const checkout: LedgerCharge[] = Object.values(state.sessions)
       .filter((s) => s.status === 'paid')
       .map((s) => ({ gateway: s.gateway, reference: s.reference, via: 'checkout' }));
     const charges = [...checkout, ...apiCharges];
