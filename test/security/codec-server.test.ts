@@ -15,11 +15,13 @@ describe('codec server (Temporal UI / CLI remote codec protocol)', () => {
   const app = createCodecServerApp({ codec, apiKeys: TEST_API_KEYS, allowedOrigins: [UI] });
 
   it('encodes and decodes {payloads} for a caller with a read key', async () => {
+    type Wire = { payloads: { metadata: Record<string, string>; data: string }[] };
     const enc = await request(app).post('/encode').set('authorization', `Bearer ${READ_KEY}`).send({ payloads: [plainWire({ email: 'ada@example.com' })] }).expect(200);
-    expect(Buffer.from(enc.body.payloads[0].metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
-    expect(Buffer.from(enc.body.payloads[0].data, 'base64').toString('latin1')).not.toContain('ada@example.com');
+    const encoded = (enc.body as Wire).payloads[0]!;
+    expect(Buffer.from(encoded.metadata.encoding!, 'base64').toString()).toBe('binary/encrypted');
+    expect(Buffer.from(encoded.data, 'base64').toString('latin1')).not.toContain('ada@example.com');
     const dec = await request(app).post('/decode').set('authorization', `Bearer ${WRITE_KEY}`).send(enc.body).expect(200);
-    expect(Buffer.from(dec.body.payloads[0].data, 'base64').toString()).toBe('{"email":"ada@example.com"}');
+    expect(Buffer.from((dec.body as Wire).payloads[0]!.data, 'base64').toString()).toBe('{"email":"ada@example.com"}');
   });
 
   it('401 without a key, with an unknown key, and from the UI origin without a token outside development', async () => {
