@@ -7,6 +7,8 @@ import { SEARCH_ATTRIBUTE_CLI_TYPES } from '../src/shared/search-attributes';
 import { freePort } from './lib/ports';
 import { progress } from './lib/progress';
 import { sleep } from './lib/wait';
+import { DEV_CODEC_KEYS } from '../src/temporal/codec/codec-keys';
+import { chargeloopDataConverter } from '../src/temporal/codec/data-converter';
 
 const root = resolve(__dirname, '..');
 
@@ -109,7 +111,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ], {});
     progress('stack', `temporal dev server on ${temporalAddress} (SQLite ${SQLITE_PRAGMAS.join(', ')}, ${dir})`);
     const connection = await connectWhenUp(temporalAddress, 60_000);
-    const client = new Client({ connection });
+    // The bench's own client reads the subscriptions the API started, so it decrypts with the same (development) key.
+    const client = new Client({ connection, dataConverter: chargeloopDataConverter({ codec: DEV_CODEC_KEYS }) });
 
     const common = {
       NODE_ENV: 'development',

@@ -2,6 +2,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { z } from 'zod';
 import { loadConfig } from '../../src/config';
 import { loadConnections } from '../../src/gateways/connections';
+import { chargeloopDataConverter } from '../../src/temporal/codec/data-converter';
 import { createWorkerActivities } from '../../src/worker/activities';
 import { BASELINE_TASK_QUEUE } from '../task-queues';
 import { gcOnSignal } from './gc-on-signal';
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         workflowsPath: require.resolve('../../src/workflows'),
+        // The API's client encrypts (src/temporal/client.ts): the production worker's codec, as in src/worker/main.ts.
+        dataConverter: chargeloopDataConverter(config),
         activities: withChargeLimits(createWorkerActivities({ connections: loadConnections() }), limits),
         shutdownGraceTime: '2s',
       }),
@@ -34,6 +37,7 @@ async function main(): Promise<void> {
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: BASELINE_TASK_QUEUE,
         workflowsPath: require.resolve('../workflows'),
+        dataConverter: chargeloopDataConverter(config),
         activities: { noop: () => Promise.resolve() },
         shutdownGraceTime: '2s',
       }),

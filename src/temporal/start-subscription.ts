@@ -40,9 +40,10 @@ export async function startSubscription(
       { key: CustomerIdAttr, value: customer.id },
       { key: PlanIdAttr, value: plan.id },
     ]),
-    staticSummary: `${customer.email} · ${plan.id} ${formatMoney(plan)} ${intervalText(plan)} · ${input.gateway}`.slice(0, 200),
+    // Summaries and search attributes name the customer by id only: visibility and lists show them to every operator.
+    staticSummary: `${customer.id} · ${plan.id} ${formatMoney(plan)} ${intervalText(plan)} · ${input.gateway}`.slice(0, 200),
     staticDetails: [
-      `**Customer** ${customer.id} <${customer.email}>`,
+      `**Customer** ${customer.id}`,
       `**Plan** ${plan.id}: ${formatMoney(plan)} ${intervalText(plan)}` +
         (plan.trialDays ? `, ${plan.trialDays}-day trial` : '') +
         (plan.totalCycles ? `, ${plan.totalCycles} cycles` : ''),

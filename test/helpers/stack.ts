@@ -2,7 +2,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { DataConverter } from '@temporalio/common';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Logger } from 'pino';
 import { createGatewayApiDeps } from '../../src/api/gateway-wiring';
 import { createLogger } from '../../src/api/logging';
 import type { GatewayConnections } from '../../src/gateways/connections';
@@ -39,6 +41,10 @@ export interface StackOptions {
   connectionsAt?: (sandboxUrl?: string) => GatewayConnections;
   /** The API's Temporal client; defaults to env.client. Give one of its own to outlive `env` (a server restart). */
   temporal?: Client;
+  /** The worker's data converter (e.g. Chargeloop's codec); the API's comes with `temporal`. Default: none. */
+  dataConverter?: DataConverter;
+  /** The API's logger; default silent. */
+  logger?: Logger;
 }
 
 export interface WorkerControl {
@@ -46,7 +52,7 @@ export interface WorkerControl {
   stop(): Promise<void>;
 }
 
-function workerControl(bundle: WorkflowBundleWithSourceMap, taskQueue: string, connections: GatewayConnections): WorkerControl {
+function workerControl(bundle: WorkflowBundleWithSourceMap, taskQueue: string, connections: GatewayConnections, dataConverter?: DataConverter): WorkerControl {
   let current: { worker: Worker; running: Promise<void> } | undefined;
   const stop = async (): Promise<void> => {
     if (!current) return;
@@ -62,6 +68,7 @@ function workerControl(bundle: WorkflowBundleWithSourceMap, taskQueue: string, c
         taskQueue,
         workflowBundle: bundle,
         activities: createWorkerActivities({ connections }),
+        ...(dataConverter ? { dataConverter } : {}),
       });
       current = { worker, running: worker.run() };
     },
@@ -110,12 +117,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const sandboxUrl = await sandbox.listen(0);
   const connections = connectionsAt(sandboxUrl);
   const taskQueue = uniqueTaskQueue('e2e');
-  const logger = createLogger({ level: 'silent' });
+  const logger = options.logger ?? createLogger({ level: 'silent' });
   const gatewayDeps = createGatewayApiDeps({ connections, temporal, publicBaseUrl: 'http://chargeloop.test', logger });
   const server = testApp(temporal, taskQueue, { ...gatewayDeps, logger }).listen(0, '127.0.0.1');
   apiUrl = await listen(server);
 
-  const worker = workerControl(bundle, taskQueue, connections);
+  const worker = workerControl(bundle, taskQueue, connections, options.dataConverter);
   await worker.start(env);
   const subscriptionIds: string[] = [];
   return {

@@ -12,7 +12,7 @@ const quiet: RouteLogger = { info: () => undefined, warn: () => undefined, error
 function setup() {
   const signals: Signal[] = [];
   const app = express().use(
-    createWebhooksRouter({ connections: testConnections(), logger: quiet, signalSubscription: async (subscriptionId, event) => void signals.push({ subscriptionId, event }) }),
+    createWebhooksRouter({ connections: testConnections(), logger: quiet, signalSubscription: (subscriptionId, event) => Promise.resolve(void signals.push({ subscriptionId, event })) }),
   );
   return { app, signals };
 }
@@ -66,9 +66,10 @@ describe('webhook attacks with one captured signed delivery', () => {
       createWebhooksRouter({
         connections: testConnections(),
         logger: quiet,
-        signalSubscription: async (subscriptionId, event) => {
-          if (!workflowExists) throw Object.assign(new Error('not found'), { name: 'WorkflowNotFoundError' });
+        signalSubscription: (subscriptionId, event) => {
+          if (!workflowExists) return Promise.reject(Object.assign(new Error('not found'), { name: 'WorkflowNotFoundError' }));
           signals.push({ subscriptionId, event });
+          return Promise.resolve();
         },
       }),
     );
