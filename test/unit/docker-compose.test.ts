@@ -22,7 +22,16 @@ const services = compose.services;
 const temporalScript = readFileSync(resolve(root, 'scripts/temporal.sh'), 'utf8');
 
 /** The default a compose `${VAR:-default}` reference resolves to when VAR is unset. */
-const withDefaults = (value: string): string => value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
+/** What an operator must supply (compose's `${VAR:?why}`): a well-formed example, so the real config loader can check the rest. */
+const OPERATOR_SUPPLIED: Readonly<Record<string, string>> = { CODEC_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` };
+const withDefaults = (value: string): string =>
+  value
+    .replace(/\$\{([A-Z_]+):\?[^}]*\}/g, (_all, name: string) => {
+      const example = OPERATOR_SUPPLIED[name];
+      if (example === undefined) throw new Error(`docker-compose requires ${name}; add an example to OPERATOR_SUPPLIED`);
+      return example;
+    })
+    .replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
 const imageTag = (service: string): { name: string; tag: string } => {
   const [name, tag] = withDefaults(services[service]!.image!).split(':');
   return { name: name!, tag: tag! };
