@@ -1,8 +1,9 @@
-import { log } from '@temporalio/workflow';
+import { log, patched } from '@temporalio/workflow';
 import { formatDuration } from '../shared/calendar';
 import { refundReference } from '../shared/ids';
 import { formatMoney } from '../shared/money';
-import { gateway } from './activity-proxies';
+import { gateway, verifier } from './activity-proxies';
+import { applyAuthorizationOutcome } from './authorization-outcome';
 import { attemptCharge, isDuplicateReference, refusedOutright } from './charging';
 import type { SubscriptionState } from './subscription-state';
 import { buildView } from './view';
@@ -95,16 +96,41 @@ async function startBilling(sub: SubscriptionState): Promise<void> {
   }
 }
 
+/**
+ * A lost webhook (beyond the gateway's redelivery window, or during a Temporal outage) must not expire a paid
+ * subscription: before the window closes for good, the checkout's reference is verified with the gateway, and a
+ * payment found there authorizes the card as its webhook would have. Histories recorded before this check expire
+ * without it.
+ */
+async function expireUnlessPaid(sub: SubscriptionState): Promise<void> {
+  const a = sub.s.authorization;
+  if (a.checkoutUrl !== null && patched('verify-authorization-before-expiry')) {
+    try {
+      const outcome = await verifier.verifyCharge.executeWithOptions({ summary: `verify checkout ${a.reference} before it expires` }, [
+        { gateway: sub.s.input.gateway, connectionId: sub.s.input.gatewayConnectionId, reference: a.reference },
+      ]);
+      // A webhook or an operator may have settled things while the verify ran.
+      if (a.status !== 'pending' || sub.s.status !== 'incomplete') return;
+      if (await applyAuthorizationOutcome(sub, outcome)) return;
+      // A mismatched payment reopened the checkout; the window is over all the same.
+    } catch (err) {
+      log.warn('checkout could not be verified before expiry', { reference: a.reference, error: String(err) });
+    }
+    if (a.status !== 'pending' || sub.s.status !== 'incomplete') return;
+  }
+  sub.expireAuthorization();
+}
+
 /** One step of `incomplete`: open the checkout, wait for the authorization webhook or the window to close. */
 export async function stepIncomplete(sub: SubscriptionState): Promise<void> {
   const a = sub.s.authorization;
   const expiresAt = Date.parse(a.expiresAt);
   if (a.status === 'authorized') return startBilling(sub);
-  if (sub.now() >= expiresAt) return sub.expireAuthorization();
+  if (sub.now() >= expiresAt) return expireUnlessPaid(sub);
   if (a.checkoutUrl === null) {
     sub.checkoutFailures = await openCheckout(sub, expiresAt, sub.checkoutFailures);
     return;
   }
   const left = expiresAt - sub.now();
-  if (await waitUntil(sub, expiresAt, `await card authorization, expires in ${formatDuration(left)}`)) sub.expireAuthorization();
+  if (await waitUntil(sub, expiresAt, `await card authorization, expires in ${formatDuration(left)}`)) await expireUnlessPaid(sub);
 }

@@ -2,6 +2,7 @@ import { log } from '@temporalio/workflow';
 import type { GatewayEvent } from '../shared/gateway-events';
 import type { ChargeOutcome } from '../shared/gateway-port';
 import { verifier } from './activity-proxies';
+import { applyAuthorizationOutcome } from './authorization-outcome';
 import { refundReferenceFor } from './refund-match';
 import type { SubscriptionState } from './subscription-state';
 
@@ -31,21 +32,9 @@ async function eventOutcome(sub: SubscriptionState, event: ChargeEvent): Promise
 
 async function onAuthorizationEvent(sub: SubscriptionState, event: ChargeEvent): Promise<void> {
   const outcome = await eventOutcome(sub, event);
-  const a = sub.s.authorization;
   // Re-check after the verify call: a cancel or expiry may have happened meanwhile.
-  if (!outcome || a.status !== 'pending' || sub.s.status !== 'incomplete') return;
-  const base = { cycle: a.isFirstInvoice ? 1 : 0, attempt: 1, reference: a.reference, kind: 'authorization' as const, at: new Date(sub.now()).toISOString() };
-  if (outcome.status === 'succeeded') {
-    const card = (event.type === 'charge.succeeded' ? event.card : undefined) ?? outcome.card;
-    if (!card) {
-      log.error('authorization succeeded without a reusable card; waiting for another event', { reference: a.reference });
-      return;
-    }
-    sub.authorize(card, { ...base, amount: outcome.amount, outcome: 'succeeded', gatewayTransactionId: outcome.gatewayTransactionId });
-  } else if (outcome.status === 'declined') {
-    // The customer may try again at the same checkout until the window closes.
-    sub.recordCharge({ ...base, amount: a.amount, outcome: 'declined', reason: outcome.reason });
-  }
+  if (!outcome || sub.s.authorization.status !== 'pending' || sub.s.status !== 'incomplete') return;
+  await applyAuthorizationOutcome(sub, outcome, event.type === 'charge.succeeded' ? event.card : undefined);
 }
 
 /**

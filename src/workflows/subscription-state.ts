@@ -148,6 +148,13 @@ export class SubscriptionState {
     this.changed();
   }
 
+  /** The current checkout's reference is spent (paid with the wrong amount): the next one opens under the next reference. */
+  reopenCheckout(): void {
+    this.useNextAuthorizationReference();
+    this.s.authorization.checkoutUrl = null;
+    this.changed();
+  }
+
   setCheckout(checkoutUrl: string): void {
     this.s.authorization.checkoutUrl = checkoutUrl;
     this.changed();

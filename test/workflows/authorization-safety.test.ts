@@ -1,0 +1,74 @@
+import { cancelUpdate, gatewayEventSignal, stateQuery } from '../../src/shared/messages';
+import { authorizationReference, chargeReference, refundReference } from '../../src/shared/ids';
+import { FakeActivities } from './support/fake-activities';
+import { authorizationPaid, HOUR, start, subscriptionInput, useHarness, withWorker } from './support/harness';
+
+const h = useHarness();
+
+describe('card authorization: money the checkout did not ask for, and webhooks that never came', () => {
+  it('a checkout paid with another amount is not the authorization: it is refunded and a new checkout opens', async () => {
+    const fake = new FakeActivities();
+    const input = subscriptionInput({ gateway: 'paystack' });
+    const first = authorizationReference(input.subscriptionId, 1);
+    const second = authorizationReference(input.subscriptionId, 2);
+    const view = await withWorker(h, fake, async (taskQueue) => {
+      const handle = await start(h, taskQueue, input);
+      await fake.checkoutOpened();
+      // NGN 50.00 was asked; NGN 1.00 was paid (an amount changed in the customer's browser).
+      await handle.signal(gatewayEventSignal, authorizationPaid(input, { amount: 100, currency: 'NGN' }));
+      await fake.waitUntil(() => fake.callsOf('initializeAuthorization').length === 2);
+      const reopened = await handle.query(stateQuery);
+      expect(reopened).toMatchObject({ status: 'incomplete', authorization: { status: 'pending' }, card: null });
+      await handle.signal(gatewayEventSignal, authorizationPaid(input, { amount: 5000, currency: 'NGN' }, { reference: second, eventId: 'evt-second', gatewayTransactionId: `tx-${second}` }));
+      await fake.waitForEvent('invoice.paid');
+      await handle.executeUpdate(cancelUpdate, { args: [{ at: 'now' }] });
+      return handle.result();
+    });
+    expect(fake.callsOf('initializeAuthorization').map((c) => c.input.reference)).toEqual([first, second]);
+    // Each payment refunded once, under its own reference, for what was actually paid.
+    expect(fake.callsOf('refundCharge').map((c) => [c.input.reference, c.input.chargeReference, c.input.amount.amount])).toEqual([
+      [refundReference(first), first, 100],
+      [refundReference(second), second, 5000],
+    ]);
+    expect(view.charges.find((c) => c.reference === first)).toMatchObject({ outcome: 'succeeded', amount: { amount: 100 }, reason: expect.stringMatching(/asked/) });
+    expect(fake.charges().map((c) => c.input.reference)).toEqual([chargeReference(input.subscriptionId, 1, 1)]);
+    // The merchant hears of the mismatched payment's refund; the authorization minimum's refund is internal.
+    expect(fake.events().filter((e) => e.type === 'refund.processed')).toHaveLength(1);
+    expect(view.authorization).toMatchObject({ status: 'authorized', reference: second });
+  });
+
+  it('a paid checkout whose webhook was lost is found by reference before the window closes, not expired', async () => {
+    const fake = new FakeActivities();
+    const input = subscriptionInput({ gateway: 'paystack' });
+    const auth = authorizationReference(input.subscriptionId);
+    fake.verify = (v) =>
+      v.reference === auth
+        ? { status: 'succeeded', reference: auth, gatewayTransactionId: `tx-${auth}`, amount: { amount: 5000, currency: 'NGN' }, paidAt: '', card: { token: 'AUTH_lost', last4: '4081', reusable: true } }
+        : { status: 'not_found', reference: v.reference };
+    const before = await h.env.currentTimeMs();
+    const view = await withWorker(h, fake, async (taskQueue) => {
+      const handle = await start(h, taskQueue, input);
+      // No webhook ever arrives; the window (23 h) runs out (the test server skips the time).
+      await fake.checkoutOpened();
+      await h.env.sleep(24 * HOUR);
+      await fake.waitForEvent('invoice.paid');
+      const active = await handle.query(stateQuery);
+      await handle.executeUpdate(cancelUpdate, { args: [{ at: 'now' }] });
+      await handle.result();
+      return active;
+    });
+    expect(fake.callsOf('verifyCharge').map((c) => [c.input.reference, c.scheduledAt - before >= 23 * HOUR])).toEqual([[auth, true]]);
+    expect(view).toMatchObject({ status: 'active', cycle: 1, authorization: { status: 'authorized' }, card: { last4: '4081' } });
+    expect(fake.callsOf('refundCharge').map((c) => c.input.reference)).toEqual([refundReference(auth)]);
+    expect(fake.eventTypes()).not.toContain('subscription.incomplete_expired');
+  });
+
+  it('an unpaid checkout is still verified once, then expires', async () => {
+    const fake = new FakeActivities();
+    const input = subscriptionInput({ gateway: 'flutterwave', plan: { id: 'p', amount: 300000, currency: 'NGN', interval: 'month', intervalCount: 1, trialDays: 0, totalCycles: null } });
+    const view = await withWorker(h, fake, async (taskQueue) => (await start(h, taskQueue, input)).result());
+    expect(fake.callsOf('verifyCharge').map((c) => c.input.reference)).toEqual([authorizationReference(input.subscriptionId)]);
+    expect(view).toMatchObject({ status: 'incomplete_expired', authorization: { status: 'expired' } });
+    expect(fake.charges()).toEqual([]);
+  });
+});
