@@ -1,5 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
@@ -38,6 +39,16 @@ export const REPLICAS = { workers: 2, apis: 2 } as const;
 /** The environment every worker and API replica gets from the topology (docker-compose sets the same names). */
 export function appEnvironment(temporalAddress: string, namespace: string, connectionsFile: string): NodeJS.ProcessEnv {
   return { TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, GATEWAY_CONNECTIONS_FILE: connectionsFile };
+}
+
+/**
+ * The cluster's payload encryption key, made once per data directory and kept beside its data (mode 0600): the
+ * workers and API replicas encrypt as in production, and a second run can still read the first run's histories.
+ */
+export function clusterCodecKeys(dataDir: string): string {
+  const file = resolve(dataDir, 'codec-keys');
+  if (!existsSync(file)) writeFileSync(file, `cluster:${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
 }
 
 /** `npm run cluster`'s fixed ports: clear of the dev stack (7233, 8233, 3000, 4010) so both can run at once. */
@@ -244,7 +255,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     // One bundle for every worker start: webpack at each of a hundred restarts would dominate a chaos run.
     const bundle = resolve(dataDir, 'workflow-bundle.js');
     await run(process.execPath, ['--import', 'tsx', resolve(root, 'scripts/bundle-workflows.ts'), bundle], { cwd: root });
-    const appEnv: NodeJS.ProcessEnv = { ...appEnvironment(temporalAddress, namespace, connectionsFile), LOG_LEVEL: 'warn', ...options.appEnv };
+    const appEnv: NodeJS.ProcessEnv = { ...appEnvironment(temporalAddress, namespace, connectionsFile), CODEC_KEYS: clusterCodecKeys(dataDir), LOG_LEVEL: 'warn', ...options.appEnv };
     const workers = Array.from({ length: options.workers ?? REPLICAS.workers }, (_, i) => tsNode(`worker-${i + 1}`, 'src/worker/main.ts', { ...appEnv, WORKFLOW_BUNDLE_PATH: bundle }));
     const apis = ports.apis.map((port, i) => tsNode(`api-${i + 1}`, 'src/api/main.ts', { ...appEnv, API_HOST: '127.0.0.1', API_PORT: String(port), PUBLIC_BASE_URL: balancer!.url }));
     const taskQueue = appEnv.TEMPORAL_TASK_QUEUE ?? SUBSCRIPTIONS_TASK_QUEUE;

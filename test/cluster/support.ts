@@ -57,7 +57,7 @@ export function clusterBody(gateway: Gateway, label: string): Record<string, unk
   const id = `cl-${label}-${process.pid % 10000}-${n}`;
   const base = createBody({
     id,
-    customer: { id: `cus-${id}`, email: `${id}@example.com`, firstName: 'Ada', lastName: 'Obi' },
+    customer: { id: `cus-${id}`, email: `${id}@example.com`, firstName: 'Ada', lastName: 'Obi', phone: '+919876543210' },
     gatewayConnectionId: `${gateway}-sandbox`,
   });
   return { ...base, id, plan: { ...(base.plan as object), currency: gateway === 'razorpay' ? 'INR' : 'NGN', interval: 'day' } };
