@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { GatewayEventSchema } from '../../src/shared/gateway-events';
 import { GATEWAY_POLICIES } from '../../src/shared/gateway-policy';
 import { planRefusalReason, authorizationCharge } from '../../src/shared/plan-rules';
 import type { Plan, SubscriptionInput } from '../../src/shared/schemas';
@@ -153,5 +154,24 @@ describe('subscription entity', () => {
     }
     expect(sub.s).toMatchObject({ status: 'unpaid', dunning: { nextRetryAt: null } });
     expect(sub.s.outbox.map((e) => e.type).filter((t) => t.startsWith('subscription.'))).toEqual(['subscription.activated', 'subscription.past_due', 'subscription.unpaid']);
+  });
+});
+
+describe('what webhooks can make a subscription carry', () => {
+  it('dedupe state stays bounded in bytes however many distinct events arrive (event ids are at most 128 chars)', () => {
+    const sub = new SubscriptionState(firstSnapshot(input(), T0));
+    const bytes = () => Buffer.byteLength(JSON.stringify(sub.s.seenEventIds));
+    for (let i = 0; i < 10_000; i++) {
+      const eventId = `${i}:`.padEnd(128, 'x');
+      sub.acceptEvent({ type: 'charge.failed', eventId, gateway: 'paystack', reference: 'someone-else-c1-a1', reason: 'x', needsVerification: false });
+      sub.s.inbox.length = 0; // the loop drains the inbox; the dedupe memory is what is carried
+    }
+    // 200 ids of at most 128 bytes each, JSON-quoted: the carried dedupe state never approaches Temporal's limits.
+    expect(sub.s.seenEventIds).toHaveLength(200);
+    expect(bytes()).toBeLessThanOrEqual(200 * (128 + 3) + 2);
+    // The workflow's signal handler parses with this schema: a longer id never reaches acceptEvent.
+    const event = { type: 'charge.failed', gateway: 'paystack', reference: 'sub-1-c1-a1', reason: 'x' };
+    expect(GatewayEventSchema.safeParse({ ...event, eventId: 'e'.repeat(128) }).success).toBe(true);
+    expect(GatewayEventSchema.safeParse({ ...event, eventId: 'e'.repeat(129) }).success).toBe(false);
   });
 });
