@@ -9,24 +9,22 @@ import type { SubscriptionState } from './subscription-state';
 const sameMoney = (a: Money, b: Money): boolean => a.amount === b.amount && a.currency === b.currency;
 
 /**
- * A checkout paid with another amount or currency than was asked (a hosted or inline checkout whose amount the
- * customer's browser could change) is not the authorization: it is recorded, refunded under its own deterministic
- * reference, and a new checkout opens under the next authorization reference. The refund happens after the reference
- * moves on, so it counts as a merchant-visible refund, not as the automatic refund of the authorization minimum.
+ * A checkout payment that cannot be the authorization: paid with another amount or currency than was asked (a hosted
+ * or inline checkout whose amount the customer's browser could change), or with a card the gateway says cannot be
+ * charged again (Paystack `authorization.reusable: false`), which would make every renewal fail. It is recorded,
+ * refunded under its own deterministic reference, and a new checkout opens under the next authorization reference.
+ * The refund happens after the reference moves on, so it counts as a merchant-visible refund, not as the automatic
+ * refund of the authorization minimum.
  */
-async function refundMismatchedPayment(sub: SubscriptionState, record: ChargeRecord & { gatewayTransactionId: string }, asked: Money): Promise<void> {
-  log.error('checkout paid a different amount than asked; refunding it and opening a new checkout', {
-    reference: record.reference,
-    paid: formatMoney(record.amount),
-    asked: formatMoney(asked),
-  });
+async function refuseCheckoutPayment(sub: SubscriptionState, record: ChargeRecord & { gatewayTransactionId: string; reason: string }): Promise<void> {
+  log.error('checkout payment cannot be the authorization; refunding it and opening a new checkout', { reference: record.reference, paid: formatMoney(record.amount), why: record.reason });
   sub.recordCharge(record);
   sub.reopenCheckout();
   const reference = refundReference(record.reference);
   if (sub.s.refunds.some((r) => r.reference === reference)) return;
-  sub.recordRefund({ reference, chargeReference: record.reference, amount: record.amount, status: 'pending', reason: 'checkout amount mismatch', at: new Date(sub.now()).toISOString() });
+  sub.recordRefund({ reference, chargeReference: record.reference, amount: record.amount, status: 'pending', reason: record.reason, at: new Date(sub.now()).toISOString() });
   try {
-    const outcome = await gateway.refundCharge.executeWithOptions({ summary: `refund mismatched checkout payment ${formatMoney(record.amount)}` }, [
+    const outcome = await gateway.refundCharge.executeWithOptions({ summary: `refund refused checkout payment ${formatMoney(record.amount)}` }, [
       {
         gateway: sub.s.input.gateway,
         connectionId: sub.s.input.gatewayConnectionId,
@@ -38,7 +36,7 @@ async function refundMismatchedPayment(sub: SubscriptionState, record: ChargeRec
     ]);
     if (outcome.status !== 'pending') sub.settleRefund(reference, outcome.status, outcome.reason);
   } catch (err) {
-    log.error('refund of a mismatched checkout payment failed; an operator must refund it', { reference, error: String(err) });
+    log.error('refund of a refused checkout payment failed; an operator must refund it', { reference, error: String(err) });
     sub.settleRefund(reference, 'failed', String(err));
   }
 }
@@ -52,18 +50,20 @@ export async function applyAuthorizationOutcome(sub: SubscriptionState, outcome:
   const a = sub.s.authorization;
   const base = { cycle: a.isFirstInvoice ? 1 : 0, attempt: 1, reference: a.reference, kind: 'authorization' as const, at: new Date(sub.now()).toISOString() };
   if (outcome.status === 'succeeded') {
+    const paid = { ...base, amount: outcome.amount, outcome: 'succeeded' as const, gatewayTransactionId: outcome.gatewayTransactionId };
     // Histories recorded before this check accepted any amount.
     if (!sameMoney(outcome.amount, a.amount) && patched('authorization-amount-must-match')) {
-      await refundMismatchedPayment(
-        sub,
-        { ...base, amount: outcome.amount, outcome: 'succeeded', gatewayTransactionId: outcome.gatewayTransactionId, reason: `paid ${formatMoney(outcome.amount)}, asked ${formatMoney(a.amount)}` },
-        a.amount,
-      );
+      await refuseCheckoutPayment(sub, { ...paid, reason: `paid ${formatMoney(outcome.amount)}, asked ${formatMoney(a.amount)}` });
       return false;
     }
     const card = eventCard ?? outcome.card;
     if (!card) {
       log.error('authorization succeeded without a reusable card; waiting for another event', { reference: a.reference });
+      return false;
+    }
+    // Histories recorded before this check stored a non-reusable card and failed every renewal with it.
+    if (!card.reusable && patched('authorization-card-must-be-reusable')) {
+      await refuseCheckoutPayment(sub, { ...paid, reason: 'the card cannot be charged again (not reusable); the customer must use another card' });
       return false;
     }
     sub.authorize(card, { ...base, amount: outcome.amount, outcome: 'succeeded', gatewayTransactionId: outcome.gatewayTransactionId });

@@ -37,6 +37,29 @@ describe('card authorization: money the checkout did not ask for, and webhooks t
     expect(view.authorization).toMatchObject({ status: 'authorized', reference: second });
   });
 
+  it('a card the gateway says cannot be charged again is not accepted: refunded, and a new checkout asks for another card', async () => {
+    const fake = new FakeActivities();
+    const input = subscriptionInput({ gateway: 'paystack' });
+    const first = authorizationReference(input.subscriptionId, 1);
+    const second = authorizationReference(input.subscriptionId, 2);
+    const view = await withWorker(h, fake, async (taskQueue) => {
+      const handle = await start(h, taskQueue, input);
+      await fake.checkoutOpened();
+      await handle.signal(gatewayEventSignal, authorizationPaid(input, { amount: 5000, currency: 'NGN' }, { card: { token: 'AUTH_once', last4: '1111', reusable: false } }));
+      await fake.waitUntil(() => fake.callsOf('initializeAuthorization').length === 2);
+      expect(await handle.query(stateQuery)).toMatchObject({ status: 'incomplete', card: null });
+      await handle.signal(gatewayEventSignal, authorizationPaid(input, { amount: 5000, currency: 'NGN' }, { reference: second, eventId: 'evt-second', gatewayTransactionId: `tx-${second}` }));
+      await fake.waitForEvent('invoice.paid');
+      await handle.executeUpdate(cancelUpdate, { args: [{ at: 'now' }] });
+      return handle.result();
+    });
+    expect(fake.callsOf('refundCharge').map((c) => c.input.reference)).toEqual([refundReference(first), refundReference(second)]);
+    expect(view.charges.find((c) => c.reference === first)).toMatchObject({ reason: expect.stringMatching(/not reusable/) });
+    expect(view.card).toMatchObject({ last4: '4081' });
+    // Only the reusable card was ever charged for the plan.
+    expect(fake.charges().map((c) => c.input.card.token)).toEqual(['AUTH_secret_token']);
+  });
+
   it('a paid checkout whose webhook was lost is found by reference before the window closes, not expired', async () => {
     const fake = new FakeActivities();
     const input = subscriptionInput({ gateway: 'paystack' });
