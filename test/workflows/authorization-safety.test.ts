@@ -1,7 +1,7 @@
 import { cancelUpdate, gatewayEventSignal, stateQuery } from '../../src/shared/messages';
 import { authorizationReference, chargeReference, refundReference } from '../../src/shared/ids';
 import { FakeActivities } from './support/fake-activities';
-import { authorizationPaid, HOUR, start, subscriptionInput, useHarness, withWorker } from './support/harness';
+import { authorizationPaid, HOUR, recordHistory, start, subscriptionInput, useHarness, withWorker } from './support/harness';
 
 const h = useHarness();
 
@@ -22,7 +22,9 @@ describe('card authorization: money the checkout did not ask for, and webhooks t
       await handle.signal(gatewayEventSignal, authorizationPaid(input, { amount: 5000, currency: 'NGN' }, { reference: second, eventId: 'evt-second', gatewayTransactionId: `tx-${second}` }));
       await fake.waitForEvent('invoice.paid');
       await handle.executeUpdate(cancelUpdate, { args: [{ at: 'now' }] });
-      return handle.result();
+      const result = await handle.result();
+      await recordHistory(h, 'paystack-authorization-amount-mismatch', handle);
+      return result;
     });
     expect(fake.callsOf('initializeAuthorization').map((c) => c.input.reference)).toEqual([first, second]);
     // Each payment refunded once, under its own reference, for what was actually paid.
@@ -78,6 +80,7 @@ describe('card authorization: money the checkout did not ask for, and webhooks t
       const active = await handle.query(stateQuery);
       await handle.executeUpdate(cancelUpdate, { args: [{ at: 'now' }] });
       await handle.result();
+      await recordHistory(h, 'paystack-authorization-verified-before-expiry', handle);
       return active;
     });
     expect(fake.callsOf('verifyCharge').map((c) => [c.input.reference, c.scheduledAt - before >= 23 * HOUR])).toEqual([[auth, true]]);
