@@ -4,19 +4,23 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { bundleWorkflows } from '../helpers/environments';
 
-// Replays every committed subscription history of every released version (test/fixtures/histories/<version>/)
-// against the current workflow code: a change that would make a running subscription non-deterministic fails
-// here. Histories are never re-recorded in place; `npm run histories:record` adds a directory for the current
-// package version beside the old ones, and a change that breaks an old one is fixed with patched().
+// Replays every committed subscription history against the current workflow code: a change that would make a
+// running subscription non-deterministic fails here. Release 0.1.0's histories stay where they were recorded, at the
+// top of test/fixtures/histories/; each later release adds a directory of its own (`v<version>/`). Histories are
+// never moved, deleted or re-recorded; a change that breaks an old one is fixed with patched().
 const root = resolve(__dirname, '../fixtures/histories');
-const versions = readdirSync(root)
-  .filter((d) => statSync(resolve(root, d)).isDirectory())
-  .sort();
+const FIRST_RELEASE = '';
+const versions = [
+  FIRST_RELEASE,
+  ...readdirSync(root)
+    .filter((d) => statSync(resolve(root, d)).isDirectory())
+    .sort(),
+];
 const files = versions.flatMap((v) =>
   readdirSync(resolve(root, v))
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => `${v}/${f}`),
+    .map((f) => (v === FIRST_RELEASE ? f : `${v}/${f}`)),
 );
 
 /**
@@ -39,8 +43,7 @@ describe('replay of committed subscription histories (every version)', () => {
   });
 
   it('has histories of the first release to replay', () => {
-    expect(versions).toContain('v0.1.0');
-    expect(files.filter((f) => f.startsWith('v0.1.0/')).length).toBeGreaterThanOrEqual(21);
+    expect(files.filter((f) => !f.includes('/')).length).toBeGreaterThanOrEqual(21);
   });
 
   it('replays every history of every version without a determinism error', async () => {
