@@ -1,9 +1,8 @@
 import { log, patched } from '@temporalio/workflow';
 import type { ChargeOutcome, StoredCard } from '../shared/gateway-port';
-import { refundReference } from '../shared/ids';
 import { formatMoney, type Money } from '../shared/money';
 import type { ChargeRecord } from '../shared/state';
-import { gateway } from './activity-proxies';
+import { refundAutomatically } from './automatic-refund';
 import type { SubscriptionState } from './subscription-state';
 
 const sameMoney = (a: Money, b: Money): boolean => a.amount === b.amount && a.currency === b.currency;
@@ -20,25 +19,13 @@ async function refuseCheckoutPayment(sub: SubscriptionState, record: ChargeRecor
   log.error('checkout payment cannot be the authorization; refunding it and opening a new checkout', { reference: record.reference, paid: formatMoney(record.amount), why: record.reason });
   sub.recordCharge(record);
   sub.reopenCheckout();
-  const reference = refundReference(record.reference);
-  if (sub.s.refunds.some((r) => r.reference === reference)) return;
-  sub.recordRefund({ reference, chargeReference: record.reference, amount: record.amount, status: 'pending', reason: record.reason, at: new Date(sub.now()).toISOString() });
-  try {
-    const outcome = await gateway.refundCharge.executeWithOptions({ summary: `refund refused checkout payment ${formatMoney(record.amount)}` }, [
-      {
-        gateway: sub.s.input.gateway,
-        connectionId: sub.s.input.gatewayConnectionId,
-        chargeReference: record.reference,
-        gatewayTransactionId: record.gatewayTransactionId,
-        amount: record.amount,
-        reference,
-      },
-    ]);
-    if (outcome.status !== 'pending') sub.settleRefund(reference, outcome.status, outcome.reason);
-  } catch (err) {
-    log.error('refund of a refused checkout payment failed; an operator must refund it', { reference, error: String(err) });
-    sub.settleRefund(reference, 'failed', String(err));
-  }
+  await refundAutomatically(sub, {
+    chargeReference: record.reference,
+    gatewayTransactionId: record.gatewayTransactionId,
+    amount: record.amount,
+    reason: record.reason,
+    what: 'refused checkout payment',
+  });
 }
 
 /**

@@ -1,9 +1,9 @@
 import { log, patched } from '@temporalio/workflow';
 import { formatDuration } from '../shared/calendar';
-import { refundReference } from '../shared/ids';
 import { formatMoney } from '../shared/money';
 import { gateway, verifier } from './activity-proxies';
 import { applyAuthorizationOutcome } from './authorization-outcome';
+import { refundAutomatically } from './automatic-refund';
 import { attemptCharge, isDuplicateReference, refusedOutright } from './charging';
 import type { SubscriptionState } from './subscription-state';
 import { buildView } from './view';
@@ -57,28 +57,15 @@ async function openCheckout(sub: SubscriptionState, expiresAt: number, failures:
 async function refundAuthorization(sub: SubscriptionState): Promise<void> {
   const a = sub.s.authorization;
   const charge = sub.findCharge(a.reference);
-  const reference = refundReference(a.reference);
-  if (!charge?.gatewayTransactionId || sub.s.refunds.some((r) => r.reference === reference)) return;
-  sub.recordRefund({ reference, chargeReference: a.reference, amount: charge.amount, status: 'pending', reason: 'authorization charge', at: new Date(sub.now()).toISOString() });
-  try {
-    const outcome = await gateway.refundCharge.executeWithOptions({ summary: `refund authorization ${formatMoney(charge.amount)}` }, [
-      {
-        gateway: sub.s.input.gateway,
-        connectionId: sub.s.input.gatewayConnectionId,
-        chargeReference: a.reference,
-        gatewayTransactionId: charge.gatewayTransactionId,
-        amount: charge.amount,
-        reference,
-      },
-    ]);
-    // `pending` stays pending until the refund webhook settles it.
-    if (outcome.status !== 'pending') sub.settleRefund(reference, outcome.status, outcome.reason);
-    else a.refunded = true;
-  } catch (err) {
-    // A failed authorization refund must not block billing; it is visible in the refunds list for the operator.
-    log.error('authorization refund failed', { reference, error: String(err) });
-    sub.settleRefund(reference, 'failed', String(err));
-  }
+  if (!charge?.gatewayTransactionId) return;
+  const status = await refundAutomatically(sub, {
+    chargeReference: a.reference,
+    gatewayTransactionId: charge.gatewayTransactionId,
+    amount: charge.amount,
+    reason: 'authorization charge',
+    what: 'authorization',
+  });
+  if (status === 'pending') a.refunded = true;
 }
 
 /** Card authorized: refund a minimum charge, then start the trial, count the first invoice, or charge cycle 1. */
