@@ -1,9 +1,33 @@
+import type { GatewayEvent } from '../../src/shared/gateway-events';
 import { cancelUpdate, gatewayEventSignal, stateQuery } from '../../src/shared/messages';
+import type { SubscriptionInput } from '../../src/shared/schemas';
+import type { SubscriptionView } from '../../src/shared/state';
 import { authorizationReference, chargeReference, refundReference } from '../../src/shared/ids';
 import { FakeActivities } from './support/fake-activities';
 import { authorizationPaid, HOUR, recordHistory, start, subscriptionInput, useHarness, withWorker } from './support/harness';
 
 const h = useHarness();
+
+/**
+ * The journey both refusals share: the first checkout is paid with `refused`, a second checkout opens, is paid
+ * properly, cycle 1 is charged, and the subscription is canceled. Returns the final view.
+ */
+async function refusedThenPaid(fake: FakeActivities, input: SubscriptionInput, refused: GatewayEvent, history?: string): Promise<SubscriptionView> {
+  const second = authorizationReference(input.subscriptionId, 2);
+  return withWorker(h, fake, async (taskQueue) => {
+    const handle = await start(h, taskQueue, input);
+    await fake.checkoutOpened();
+    await handle.signal(gatewayEventSignal, refused);
+    await fake.waitUntil(() => fake.callsOf('initializeAuthorization').length === 2);
+    expect(await handle.query(stateQuery)).toMatchObject({ status: 'incomplete', authorization: { status: 'pending' }, card: null });
+    await handle.signal(gatewayEventSignal, authorizationPaid(input, { amount: 5000, currency: 'NGN' }, { reference: second, eventId: 'evt-second', gatewayTransactionId: `tx-${second}` }));
+    await fake.waitForEvent('invoice.paid');
+    await handle.executeUpdate(cancelUpdate, { args: [{ at: 'now' }] });
+    const result = await handle.result();
+    if (history) await recordHistory(h, history, handle);
+    return result;
+  });
+}
 
 describe('card authorization: money the checkout did not ask for, and webhooks that never came', () => {
   it('a checkout paid with another amount is not the authorization: it is refunded and a new checkout opens', async () => {
@@ -11,21 +35,8 @@ describe('card authorization: money the checkout did not ask for, and webhooks t
     const input = subscriptionInput({ gateway: 'paystack' });
     const first = authorizationReference(input.subscriptionId, 1);
     const second = authorizationReference(input.subscriptionId, 2);
-    const view = await withWorker(h, fake, async (taskQueue) => {
-      const handle = await start(h, taskQueue, input);
-      await fake.checkoutOpened();
-      // NGN 50.00 was asked; NGN 1.00 was paid (an amount changed in the customer's browser).
-      await handle.signal(gatewayEventSignal, authorizationPaid(input, { amount: 100, currency: 'NGN' }));
-      await fake.waitUntil(() => fake.callsOf('initializeAuthorization').length === 2);
-      const reopened = await handle.query(stateQuery);
-      expect(reopened).toMatchObject({ status: 'incomplete', authorization: { status: 'pending' }, card: null });
-      await handle.signal(gatewayEventSignal, authorizationPaid(input, { amount: 5000, currency: 'NGN' }, { reference: second, eventId: 'evt-second', gatewayTransactionId: `tx-${second}` }));
-      await fake.waitForEvent('invoice.paid');
-      await handle.executeUpdate(cancelUpdate, { args: [{ at: 'now' }] });
-      const result = await handle.result();
-      await recordHistory(h, 'paystack-authorization-amount-mismatch', handle);
-      return result;
-    });
+    // NGN 50.00 was asked; NGN 1.00 was paid (an amount changed in the customer's browser).
+    const view = await refusedThenPaid(fake, input, authorizationPaid(input, { amount: 100, currency: 'NGN' }), 'paystack-authorization-amount-mismatch');
     expect(fake.callsOf('initializeAuthorization').map((c) => c.input.reference)).toEqual([first, second]);
     // Each payment refunded once, under its own reference, for what was actually paid.
     expect(fake.callsOf('refundCharge').map((c) => [c.input.reference, c.input.chargeReference, c.input.amount.amount])).toEqual([
@@ -44,17 +55,7 @@ describe('card authorization: money the checkout did not ask for, and webhooks t
     const input = subscriptionInput({ gateway: 'paystack' });
     const first = authorizationReference(input.subscriptionId, 1);
     const second = authorizationReference(input.subscriptionId, 2);
-    const view = await withWorker(h, fake, async (taskQueue) => {
-      const handle = await start(h, taskQueue, input);
-      await fake.checkoutOpened();
-      await handle.signal(gatewayEventSignal, authorizationPaid(input, { amount: 5000, currency: 'NGN' }, { card: { token: 'AUTH_once', last4: '1111', reusable: false } }));
-      await fake.waitUntil(() => fake.callsOf('initializeAuthorization').length === 2);
-      expect(await handle.query(stateQuery)).toMatchObject({ status: 'incomplete', card: null });
-      await handle.signal(gatewayEventSignal, authorizationPaid(input, { amount: 5000, currency: 'NGN' }, { reference: second, eventId: 'evt-second', gatewayTransactionId: `tx-${second}` }));
-      await fake.waitForEvent('invoice.paid');
-      await handle.executeUpdate(cancelUpdate, { args: [{ at: 'now' }] });
-      return handle.result();
-    });
+    const view = await refusedThenPaid(fake, input, authorizationPaid(input, { amount: 5000, currency: 'NGN' }, { card: { token: 'AUTH_once', last4: '1111', reusable: false } }));
     expect(fake.callsOf('refundCharge').map((c) => c.input.reference)).toEqual([refundReference(first), refundReference(second)]);
     expect(view.charges.find((c) => c.reference === first)).toMatchObject({ reason: expect.stringMatching(/not reusable/) });
     expect(view.card).toMatchObject({ last4: '4081' });
