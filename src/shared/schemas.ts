@@ -69,6 +69,11 @@ export const SubscriptionInputSchema = z
     authorizationWindowMs: z.number().int().positive().default(23 * 60 * 60 * 1000),
     /** Authorization minimum overrides for this connection, in minor units per currency (e.g. KES). */
     authorizationMinimums: z.partialRecord(CurrencySchema, z.number().int().positive()).optional(),
+    /**
+     * Billing cycles per workflow run before it continues as new (default 12). Not settable through the API: tests set
+     * it low so randomized scenarios cross the continue-as-new boundary within a few cycles.
+     */
+    cyclesPerRun: z.number().int().min(1).max(12).optional(),
     createdAt: IsoDateTimeSchema,
   })
   .strict();

@@ -17,7 +17,7 @@ export const CYCLES_PER_RUN = 12;
 function shouldContinueAsNew(sub: SubscriptionState): boolean {
   // Not while authorizing, nor while a retry-now update waits for this loop to run its attempt.
   const stable = sub.s.status !== 'incomplete' && !sub.s.dunning.retryNowRequested;
-  return stable && (sub.cyclesThisRun >= CYCLES_PER_RUN || workflowInfo().continueAsNewSuggested);
+  return stable && (sub.cyclesThisRun >= (sub.s.input.cyclesPerRun ?? CYCLES_PER_RUN) || workflowInfo().continueAsNewSuggested);
 }
 
 /**
