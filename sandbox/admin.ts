@@ -18,6 +18,20 @@ export function createAdminRouter(ctx: SandboxContext): Router {
     res.status(204).end();
   });
 
+  /**
+   * The same, by the customer's email: every card the sandbox stored for that customer (a developer following
+   * docs/test-clocks.md knows the email, not the gateway's token). 404 when it stored none.
+   */
+  router.post('/__sandbox/customers/:email/next-outcome', (req, res) => {
+    const outcome = (req.body as { outcome?: unknown }).outcome;
+    if (!OUTCOMES.includes(outcome as Outcome)) return void res.status(400).json({ error: `outcome must be one of ${OUTCOMES.join(', ')}` });
+    const tokens = Object.values(ctx.state.cards).filter((c) => c.email === req.params.email).map((c) => c.token);
+    if (tokens.length === 0) return void res.status(404).json({ error: `no stored card for ${req.params.email}` });
+    for (const token of tokens) ctx.state.forceNext(token, outcome as Outcome);
+    ctx.state.save();
+    res.status(204).end();
+  });
+
   /** The customer revokes a Razorpay card mandate at the bank: Razorpay sends token.cancelled. */
   router.post('/__sandbox/cards/:token/revoke', (req, res) => {
     if (!ctx.revokeToken?.(String(req.params.token))) return void res.status(404).json({ error: 'no Razorpay token with this id' });

@@ -11,6 +11,7 @@ import { createRazorpayFake } from './razorpay';
 import { idMaker, seededRandom } from './rng';
 import { SandboxState } from './state';
 import { WebhookSender } from './webhook-sender';
+import { onSameClock, virtualClock, virtualNow } from './virtual-clock';
 
 export interface SandboxOptions {
   /** Accounts the sandbox accepts (Chargeloop's parsed connections fit: only ids, modes and keys are read). */
@@ -62,17 +63,21 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     checkout: {},
     publicUrl: (req) => options.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`,
     later: (ms, fn) => {
+      const wait = Math.round(ms * timeScale);
+      const run = onSameClock(fn, ms - wait);
       const t = setTimeout(() => {
         timers.delete(t);
-        fn();
-      }, Math.round(ms * timeScale));
+        run();
+      }, wait);
       timers.add(t);
     },
-    now: () => new Date(),
+    // The calling subscription's clock (test clocks send it), else the wall clock: sandbox/virtual-clock.ts.
+    now: virtualNow,
   };
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(virtualClock);
   app.use(createLedgerRouter(state)); // first: it sees every gateway answer (GET /__sandbox/ledger)
   app.use('/paystack', createPaystackFake(ctx));
   app.use('/flutterwave/v3', createFlutterwaveFake(ctx));

@@ -5,6 +5,7 @@ import { currenciesOf, type GatewayConnection, type GatewayConnections } from '.
 import type { FetchLike } from '../gateways/http';
 import type { Currency } from '../shared/money';
 import type { SubscriptionActivities } from './types';
+import { withVirtualTime } from './virtual-time';
 
 export interface GatewayActivityDeps {
   connections: GatewayConnections;
@@ -32,7 +33,7 @@ export function createGatewayActivities(deps: GatewayActivityDeps): GatewayActiv
     if (currency && !currenciesOf(connection).includes(currency)) {
       throw ApplicationFailure.nonRetryable(`connection "${connection.id}" does not bill in ${currency}`, GatewayErrors.Rejected);
     }
-    return createGatewayClient(connection, fetchFn);
+    return createGatewayClient(connection, withVirtualTime(connection, fetchFn));
   }
 
   return {
@@ -51,7 +52,7 @@ export function createGatewayActivities(deps: GatewayActivityDeps): GatewayActiv
           GatewayErrors.RefundsDisabled,
         );
       }
-      return createGatewayClient(connection, fetchFn).refund(input);
+      return createGatewayClient(connection, withVirtualTime(connection, fetchFn)).refund(input);
     },
   };
 }

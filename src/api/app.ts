@@ -32,6 +32,8 @@ export interface AppDeps {
   webhooksRouter?: Router;
   /** `GET /v1/gateways[/:id]`: mounted behind the API key like every /v1 route. */
   gatewaysRouter?: Router;
+  /** `/v1/subscriptions/{id}/test-clock[/advance]` (routes/test-clock.ts), behind the API key. */
+  testClockRouter?: Router;
   /** The registry /metrics serves; webhooks are counted around webhooksRouter. A private one is made if omitted. */
   metrics?: ApiMetrics;
   /**
@@ -87,6 +89,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(createSubscriptionCreateRouter(routeDeps));
   app.use(createSubscriptionReadRouter(routeDeps));
   app.use(createSubscriptionOperationsRouter(routeDeps));
+  if (deps.testClockRouter) app.use(deps.testClockRouter);
 
   app.use(notFoundHandler);
   app.use(errorHandler((err, msg) => logger.error({ err }, msg)));

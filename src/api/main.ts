@@ -7,6 +7,7 @@ import { PageTokens } from '../temporal/page-token';
 import { createApp } from './app';
 import { createGatewayApiDeps } from './gateway-wiring';
 import { createLogger } from './logging';
+import { createTestClockRouter } from './routes/test-clock';
 import { createApiMetrics, createMetricsRouter } from './metrics';
 import { applyServerLimits, DEFAULT_SERVER_LIMITS } from './server-limits';
 
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   const separateMetrics = config.METRICS_ADDRESS !== '';
   const app = createApp({
     config, temporal, logger, metrics, pageTokens, serveMetrics: !separateMetrics, temporalDeadlineMs: config.API_TEMPORAL_DEADLINE_MS, ...gatewayDeps,
+    testClockRouter: createTestClockRouter({ temporal, connectionModeOf: (id) => connections.get(id)?.mode }),
   });
   const server = applyServerLimits(
     app.listen(config.API_PORT, config.API_HOST, () => {

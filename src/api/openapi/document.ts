@@ -3,6 +3,7 @@ import { SubscriptionIdSchema } from '../../shared/ids';
 import { CancelRequestSchema, ChangePlanRequestSchema, RefundRequestSchema } from '../../shared/messages';
 import { CreateSubscriptionBodySchema } from '../../shared/schemas';
 import { SubscriptionViewSchema } from '../../shared/state';
+import { AdvanceTestClockRequestSchema, TestClockViewSchema } from '../routes/test-clock-schemas';
 import { EmptyBodySchema, ListSubscriptionsQuerySchema, SubscriptionPageSchema } from '../schemas';
 import { GatewayConnectionListSchema, GatewayConnectionViewSchema, WebhookAckSchema } from './external-schemas';
 import { jsonSchema, type JsonSchema } from './json-schema';
@@ -106,6 +107,41 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Json
         true,
       ),
       '/v1/subscriptions/{id}/refunds': operation('Refund (part of) a charge', 'Amount in minor units; omitted refunds what is left.', RefundRequestSchema, true),
+      '/v1/subscriptions/{id}/test-clock': {
+        get: {
+          tags: ['test clocks'],
+          summary: "Read the subscription's test clock (test-mode connections only)",
+          description: 'Poll after an advance until `status` is `ready`; `subscription` is the state reached.',
+          ...secured,
+          parameters: [ID_PARAM],
+          responses: {
+            '200': jsonResponse('The clock and the subscription.', TestClockViewSchema),
+            ...AUTH_ERRORS,
+            '404': problemResponse('No such subscription.'),
+            '409': problemResponse('The subscription bills through a live connection, or the Temporal server cannot skip time.'),
+          },
+        },
+      },
+      '/v1/subscriptions/{id}/test-clock/advance': {
+        post: {
+          tags: ['test clocks'],
+          summary: "Advance the subscription's virtual time (test-mode connections only)",
+          description:
+            'Fast-forwards the subscription by `by` (`36h`, `30d`, `3mo`, …) or `to` an instant, at most two billing intervals per call. ' +
+            'Renewals, retries and windows due before the target fire in order against the gateway (sandbox). Answers 202 with the clock ' +
+            '`advancing` and a `Location` to poll; a retried request (same Idempotency-Key and body) answers with the clock it started.',
+          ...secured,
+          parameters: [ID_PARAM, IDEMPOTENCY_PARAM],
+          requestBody: jsonRequest(AdvanceTestClockRequestSchema),
+          responses: {
+            '200': jsonResponse('A retried advance that has already finished.', TestClockViewSchema),
+            '202': jsonResponse('Advancing; poll the Location.', TestClockViewSchema, { Location: { schema: { type: 'string' } } }),
+            ...POST_ERRORS,
+            '404': problemResponse('No such subscription.'),
+            '409': problemResponse('A live connection (its time is real), an advance still running, an ended subscription, or a server that cannot skip time.'),
+          },
+        },
+      },
       '/v1/gateways': {
         get: { tags: ['gateways'], summary: 'List gateway connections', ...secured, responses: { '200': jsonResponse('Connections, without secrets.', GatewayConnectionListSchema), ...AUTH_ERRORS } },
       },
