@@ -18,5 +18,7 @@ module.exports = {
     { ...base, displayName: 'security', testMatch: ['<rootDir>/test/security/**/*.test.ts'] },
     // The production topology: Temporal server on PostgreSQL, two workers, two API replicas (test/cluster).
     { ...base, displayName: 'cluster', testMatch: ['<rootDir>/test/cluster/**/*.test.ts'] },
+    // Test clocks on the stack npm run dev runs: Temporal server v1.32.2 on SQLite with per-execution time skipping.
+    { ...base, displayName: 'clock', testMatch: ['<rootDir>/test/clock/**/*.test.ts'] },
   ],
 };

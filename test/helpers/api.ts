@@ -5,6 +5,7 @@ import { createApp, type AppDeps } from '../../src/api/app';
 import { sha256Hex, type ApiKey } from '../../src/api/auth/api-keys';
 import { createLogger } from '../../src/api/logging';
 import { createGatewayApiDeps } from '../../src/api/gateway-wiring';
+import { createTestClockRouter } from '../../src/api/routes/test-clock';
 import { loadConnections } from '../../src/gateways/connections';
 
 /** Test keys: the raw values are what a client sends; the app is configured with their hashes only. */
@@ -31,6 +32,7 @@ export function testApp(temporal: Client, taskQueue: string, overrides: Partial<
     temporal,
     logger,
     ...gateway,
+    testClockRouter: createTestClockRouter({ temporal, connectionModeOf: (id) => sandboxConnections.get(id)?.mode }),
     ...overrides,
   });
 }
