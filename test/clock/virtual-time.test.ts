@@ -37,9 +37,9 @@ test('a test-mode call carries the subscription clock, and the sandbox books on 
 
 test('a live-mode connection never sends the header: the record keeps the wall clock', async () => {
   const seen: (string | undefined)[] = [];
-  const spy = withVirtualTime(liveMode, async (_input, init) => {
+  const spy = withVirtualTime(liveMode, (_input, init) => {
     seen.push((init?.headers as Record<string, string> | undefined)?.[VIRTUAL_TIME_HEADER]);
-    return new Response('{}');
+    return Promise.resolve(new Response('{}'));
   }, () => VIRTUAL);
   await spy(`${url}/anything`, { headers: { a: 'b' } });
   expect(seen).toEqual([undefined]);
