@@ -42,6 +42,16 @@ function translate(err: unknown, subscriptionId: string): never {
   throw err;
 }
 
+/**
+ * The advance id carries its target (`…~<target ms, base 36>`): v1.32.2 reports the fast-forward's id and duration in
+ * `effectiveConfig` but not always its target (`fastForwardInfo`), and the duration alone does not say from when.
+ */
+export const advanceIdWithTarget = (id: string, targetMs: number): string => `${id}~${targetMs.toString(36)}`;
+const targetOfAdvanceId = (id: string): number | undefined => {
+  const ms = parseInt(id.slice(id.lastIndexOf('~') + 1), 36);
+  return id.includes('~') && Number.isFinite(ms) ? ms : undefined;
+};
+
 /** Reads the clock from the server's description of the execution: virtual time, fast-forward target, pending work. */
 export async function readTestClock(client: Client, subscriptionId: string): Promise<TestClockState> {
   const res = await client.connection.workflowService
@@ -49,15 +59,18 @@ export async function readTestClock(client: Client, subscriptionId: string): Pro
     .catch((err: unknown) => translate(err, subscriptionId));
   const info = res.workflowExtendedInfo?.timeSkippingInfo;
   const ff = info?.fastForwardInfo;
+  const advanceId = ff?.fastForwardId || info?.effectiveConfig?.fastForwardConfig?.id || null;
   const currentMs = info?.currentTime ? tsToMs(info.currentTime) : Date.now();
-  const reached = !ff || ff.hasCompleted === true;
+  const targetMs = ff?.targetTime ? tsToMs(ff.targetTime) : advanceId ? targetOfAdvanceId(advanceId) : undefined;
+  // Still skipping: the server turns `enabled` off once the fast-forward reaches its target.
+  const skipping = info?.effectiveConfig?.enabled === true && ff?.hasCompleted !== true;
   const busy = (res.pendingActivities?.length ?? 0) > 0 || res.pendingWorkflowTask != null;
   return {
     subscriptionId,
-    status: reached && !busy ? 'ready' : 'advancing',
+    status: skipping || busy ? 'advancing' : 'ready',
     currentTime: new Date(currentMs).toISOString(),
-    targetTime: ff?.targetTime ? new Date(tsToMs(ff.targetTime)).toISOString() : null,
-    advanceId: ff?.fastForwardId || null,
+    targetTime: targetMs !== undefined ? new Date(targetMs).toISOString() : null,
+    advanceId,
   };
 }
 

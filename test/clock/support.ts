@@ -102,8 +102,8 @@ export function clockBody(gateway: Gateway, label: string, connectionId = `${gat
 }
 
 /** The merchant events of one subscription, by type, in the order the merchant received them. */
-export const eventTypes = (events: MerchantEvent[], subscriptionId: string): string[] =>
-  events.filter((e) => e.subscriptionId === subscriptionId).sort((a, b) => a.sequence - b.sequence).map((e) => e.type);
+export const eventsOf = (events: MerchantEvent[], subscriptionId: string): MerchantEvent[] =>
+  events.filter((e) => e.subscriptionId === subscriptionId).sort((a, b) => a.sequence - b.sequence);
 
 /** The renewal attempts of a cycle (automatic and manual), as [reference, outcome]. */
 export const attempts = (view: SubscriptionView, cycle: number): [string, string][] =>

@@ -6,7 +6,7 @@ import { stateQuery } from '../../shared/messages';
 import type { SubscriptionView } from '../../shared/state';
 import { IdempotencyMismatchError, SubscriptionNotFoundError } from '../../temporal/errors';
 import { idempotencyKeyHash, requestHash } from '../../temporal/idempotency';
-import { advanceTestClock, readTestClock, TimeSkippingUnavailableError, type TestClockState } from '../../temporal/test-clock';
+import { advanceIdWithTarget, advanceTestClock, readTestClock, TimeSkippingUnavailableError, type TestClockState } from '../../temporal/test-clock';
 import { idempotencyScope } from '../idempotency-key';
 import { parseOrThrow, Problem, validationProblem } from '../problem';
 import { AdvanceTestClockRequestSchema, type AdvanceTestClockRequest, type TestClockView } from './test-clock-schemas';
@@ -88,9 +88,9 @@ export function createTestClockRouter(deps: TestClockRouteDeps): Router {
     // The advance id carries the key (scoped to this subscription) and the body: a retry of the last advance is
     // recognised and not applied twice; the same key with another body is a 422 like every other POST.
     const keyPart = `tc-${idempotencyKeyHash({ principal: scope.principal, key: `${id}\n${scope.key}` }).slice(0, 32)}`;
-    const advanceId = `${keyPart}-${requestHash(body).slice(0, 16)}`;
+    const requestPart = `${keyPart}-${requestHash(body).slice(0, 16)}`;
     if (before.advanceId?.startsWith(`${keyPart}-`)) {
-      if (before.advanceId !== advanceId) throw new IdempotencyMismatchError('This Idempotency-Key advanced the clock with a different body.');
+      if (!before.advanceId.startsWith(`${requestPart}~`)) throw new IdempotencyMismatchError('This Idempotency-Key advanced the clock with a different body.');
       return void res.status(before.status === 'ready' ? 200 : 202).location(`/v1/subscriptions/${id}/test-clock`).json(before);
     }
     if (before.status === 'advancing') {
@@ -107,7 +107,7 @@ export function createTestClockRouter(deps: TestClockRouteDeps): Router {
       throw validationProblem([{ field, message: `must not pass ${before.maxAdvanceTo}: an advance covers at most two billing intervals` }]);
     }
     try {
-      await advanceTestClock(deps.temporal, id, target - nowMs, advanceId);
+      await advanceTestClock(deps.temporal, id, target - nowMs, advanceIdWithTarget(requestPart, target));
     } catch (err) {
       if (err instanceof TimeSkippingUnavailableError) throw new Problem(409, 'Time skipping unavailable', err.message);
       throw err;
