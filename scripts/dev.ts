@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../src/config';
 import { startDevStack } from './dev/stack';
-import { DEV_TEMPORAL_PORTS, temporalBinary } from './dev/temporal-server';
+import { devTemporalPorts, temporalBinary } from './dev/temporal-server';
 
 // npm run dev: the embedded default stack in the foreground (scripts/dev/stack.ts). Every child runs in its own
 // process group so that Ctrl-C reaches only this script, which stops them in order (API first, Temporal last).
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     // Its own file per server version: the schema belongs to the server that created it.
     sqliteFile: resolve(dataDir, `temporal-${temporalBinary('server-version')}.sqlite`),
     connectionsFile,
-    ports: { temporal: { ...DEV_TEMPORAL_PORTS, frontend: Number(config.TEMPORAL_ADDRESS.split(':').pop()) }, api: config.API_PORT, sandbox: sandboxPort, ui: uiPort, codec: config.CODEC_SERVER_PORT },
+    ports: { temporal: devTemporalPorts(Number(config.TEMPORAL_ADDRESS.split(':').pop())), api: config.API_PORT, sandbox: sandboxPort, ui: uiPort, codec: config.CODEC_SERVER_PORT },
     namespace: config.TEMPORAL_NAMESPACE,
     ui: true,
     output: 'prefixed',

@@ -20,11 +20,15 @@ export interface DevTemporalPorts {
   workerMembership: number;
 }
 
-/** npm run dev's fixed ports: the frontend stays on 7233 where every default (and the README) expects it. */
-export const DEV_TEMPORAL_PORTS: DevTemporalPorts = {
-  frontend: 7233, frontendHttp: 7243, history: 7234, matching: 7235, worker: 7239,
-  frontendMembership: 6933, historyMembership: 6934, matchingMembership: 6935, workerMembership: 6939,
-};
+/**
+ * npm run dev's ports, laid out around the frontend's as the server module's own development config lays them out
+ * around 7233 (7234 history, 7235 matching, 7239 worker, 7243 HTTP, 6933-6939 membership): moving TEMPORAL_ADDRESS
+ * moves them all, so two stacks never share an internal port.
+ */
+export const devTemporalPorts = (frontend: number): DevTemporalPorts => ({
+  frontend, history: frontend + 1, matching: frontend + 2, worker: frontend + 6, frontendHttp: frontend + 10,
+  frontendMembership: frontend - 300, historyMembership: frontend - 299, matchingMembership: frontend - 298, workerMembership: frontend - 294,
+});
 
 export const temporalBinary = (kind: 'server' | 'ui' | 'server-version'): string =>
   execFileSync('bash', [resolve(root, 'scripts/temporal.sh'), kind], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
