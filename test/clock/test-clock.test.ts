@@ -88,16 +88,21 @@ describe('refusals', () => {
     expect(tooFar.status).toBe(422);
     expect(tooFar.body.errors).toEqual([expect.objectContaining({ field: 'by', message: expect.stringContaining('two billing intervals') })]);
 
-    // The same Idempotency-Key twice: one advance of 1 day, not two.
-    const send = () =>
+    const past = await api().post<{ errors: { field: string }[] }>(`/v1/subscriptions/${sub.id}/test-clock/advance`, { to: '2020-01-01T00:00:00Z' });
+    expect(past.status).toBe(422);
+    expect(past.body.errors).toEqual([expect.objectContaining({ field: 'to', message: expect.stringContaining("after the clock's current time") })]);
+
+    // The same Idempotency-Key twice: one advance of 1 day, not two; the same key with another body is refused.
+    const send = (by = '1d') =>
       fetch(`${cs.stack.apiUrl}/v1/subscriptions/${sub.id}/test-clock/advance`, {
-        method: 'POST', headers: { authorization: bearer(), 'idempotency-key': `once-${sub.id}`, 'content-type': 'application/json' }, body: JSON.stringify({ by: '1d' }),
+        method: 'POST', headers: { authorization: bearer(), 'idempotency-key': `once-${sub.id}`, 'content-type': 'application/json' }, body: JSON.stringify({ by }),
       });
     const first = (await (await send()).json()) as TestClockView;
     await poll(() => api().get<TestClockView>(`/v1/subscriptions/${sub.id}/test-clock`), (r) => r.body.status === 'ready', { timeoutMs: 60_000, intervalMs: 250 });
     const again = await send();
     expect(again.status).toBe(200);
     expect(((await again.json()) as TestClockView).targetTime).toBe(first.targetTime);
+    expect((await send('2d')).status).toBe(422);
     const after = (await api().get<TestClockView>(`/v1/subscriptions/${sub.id}/test-clock`)).body;
     expect(Date.parse(after.currentTime) - Date.parse(before.currentTime)).toBeLessThan(DAY + 10 * MINUTE);
     expect(after.subscription.charges).toHaveLength(sub.charges.length);
