@@ -29,6 +29,8 @@ export interface SandboxOptions {
   /** Chance a delivered webhook is delivered again. Default 0.02. */
   duplicateProbability?: number;
   seed?: number;
+  /** Razorpay's pre-debit delay for recurring card payments (sandbox/razorpay.ts); 0 or unset debits at once. */
+  razorpayPreDebitMs?: number;
 }
 
 export interface Sandbox {
@@ -81,7 +83,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   app.use(createLedgerRouter(state)); // first: it sees every gateway answer (GET /__sandbox/ledger)
   app.use('/paystack', createPaystackFake(ctx));
   app.use('/flutterwave/v3', createFlutterwaveFake(ctx));
-  app.use('/razorpay/v1', createRazorpayFake(ctx));
+  app.use('/razorpay/v1', createRazorpayFake(ctx, { preDebitMs: options.razorpayPreDebitMs }));
   app.use(createCheckoutRouter(ctx));
   app.use(createAdminRouter(ctx));
 

@@ -14,6 +14,8 @@ const Env = z.object({
   SANDBOX_TIME_SCALE: z.coerce.number().positive().max(1).default(1 / 600),
   SANDBOX_DUPLICATE_PROBABILITY: z.coerce.number().min(0).max(1).default(0.02),
   SANDBOX_SEED: z.coerce.number().int().default(42),
+  // Razorpay debits a recurring card payment ~36 h 5 min (130500000 ms) after its pre-debit notification; 0 debits at once.
+  SANDBOX_RAZORPAY_PRE_DEBIT_MS: z.coerce.number().int().min(0).default(0),
   // Stored cards, checkouts and gateway records survive a restart here; empty disables persistence.
   SANDBOX_DATA_FILE: z.string().default(resolve(__dirname, '../.data/sandbox.json')),
 });
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
     timeScale: env.SANDBOX_TIME_SCALE,
     duplicateProbability: env.SANDBOX_DUPLICATE_PROBABILITY,
     seed: env.SANDBOX_SEED,
+    razorpayPreDebitMs: env.SANDBOX_RAZORPAY_PRE_DEBIT_MS,
   });
   const url = await sandbox.listen(env.SANDBOX_PORT, env.SANDBOX_HOST);
   process.stdout.write(`gateway sandbox on ${url} (paystack ${url}/paystack, flutterwave ${url}/flutterwave/v3, razorpay ${url}/razorpay/v1); webhooks → ${env.CHARGELOOP_URL}\n`);

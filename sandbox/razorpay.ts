@@ -10,7 +10,7 @@ import { accountsOf, renewalOutcome, str, testCardOf, type SandboxContext } from
 type Notes = Record<string, unknown>;
 interface Order { id: string; entity: 'order'; amount: number; amount_paid: number; amount_due: number; currency: string; receipt: string | null; offer_id: null; status: 'created' | 'attempted' | 'paid'; attempts: number; notes: Notes; created_at: number; connectionId: string }
 interface Payment {
-  id: string; entity: 'payment'; amount: number; currency: string; status: 'captured' | 'failed'; order_id: string; invoice_id: string | null; international: boolean; method: 'card';
+  id: string; entity: 'payment'; amount: number; currency: string; status: 'created' | 'captured' | 'failed'; order_id: string; invoice_id: string | null; international: boolean; method: 'card';
   amount_refunded: number; refund_status: null | 'partial' | 'full'; captured: boolean; description: string | null; card_id: string; bank: null; wallet: null; vpa: null;
   email: string; contact: string | null; customer_id: string; token_id: string | null; notes: Notes; fee: number | null; tax: number | null; created_at: number;
   card: { id: string; entity: 'card'; name: string; last4: string; network: string; type: 'credit' | 'debit'; issuer: string | null; international: boolean; emi: boolean; expiry_month: string; expiry_year: string };
@@ -23,6 +23,18 @@ interface Books {
   invoices: Record<string, Invoice>;
   tokens: Record<string, { id: string; customer_id: string; connectionId: string }>;
   refundsByKey: Record<string, { body: string; refund: Record<string, unknown> }>;
+  /** Recurring debits announced but not yet made (pre-debit notification): payment id → when, and how it ends. */
+  debits?: Record<string, { dueAt: number; outcome: Outcome }>;
+}
+
+export interface RazorpayFakeOptions {
+  /**
+   * Razorpay sends a pre-debit notification for a recurring card payment and debits about 36 h 5 min later (when
+   * the merchant sends no `notification` object; Chargeloop sends none). 0 (the default) debits at once, as the
+   * sandbox always did. The debit happens when the calling subscription's clock passes it (sandbox/virtual-clock.ts),
+   * so a test clock reaches it, or after the scaled delay with its webhooks.
+   */
+  preDebitMs?: number;
 }
 
 const errorBody = (description: string, reason: string, source = 'business', step = 'payment_initiation', metadata: Record<string, unknown> = {}) => ({
@@ -39,7 +51,7 @@ const FAILURE: Record<Exclude<Outcome, 'success' | 'pending'>, { reason: string;
   insufficient_funds: { reason: 'insufficient_funds', description: 'Payment failed due to insufficient balance in customer account', source: 'customer' },
 };
 
-export function createRazorpayFake(ctx: SandboxContext): Router {
+export function createRazorpayFake(ctx: SandboxContext, options: RazorpayFakeOptions = {}): Router {
   const books = ctx.state.book<Books>('razorpay', () => ({ orders: {}, payments: {}, invoices: {}, tokens: {}, refundsByKey: {} }));
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
@@ -51,6 +63,7 @@ export function createRazorpayFake(ctx: SandboxContext): Router {
     if (!conn) return res.status(401).json({ error: { code: 'BAD_REQUEST_ERROR', description: 'Authentication failed', source: 'NA', step: 'NA', reason: 'NA', metadata: {} } });
     res.locals.conn = conn;
     res.on('finish', () => ctx.state.save());
+    debitDue();
     next();
   });
   const connOf = (res: Response) => res.locals.conn as RazorpayAccount;
@@ -72,8 +85,8 @@ export function createRazorpayFake(ctx: SandboxContext): Router {
   }
 
   /** One payment attempt on an order; webhooks as Razorpay sends them (captured + order.paid, or payment.failed). */
-  function pay(conn: RazorpayAccount, order: Order, card: TestCard, outcome: Outcome, p: { email: string; contact: string | null; customerId: string; tokenId: string | null; notes: Notes; invoice?: Invoice }): Payment {
-    const failure = outcome === 'success' || outcome === 'pending' ? undefined : FAILURE[outcome];
+  function pay(conn: RazorpayAccount, order: Order, card: TestCard, outcome: Outcome, p: { email: string; contact: string | null; customerId: string; tokenId: string | null; notes: Notes; invoice?: Invoice; debitAt?: number }): Payment {
+    const failure = outcome === 'success' || outcome === 'pending' || p.debitAt !== undefined ? undefined : FAILURE[outcome];
     const payment: Payment = {
       id: ctx.id('pay_'), entity: 'payment', amount: order.amount, currency: order.currency, status: failure ? 'failed' : 'captured', order_id: order.id, invoice_id: p.invoice?.id ?? null,
       international: false, method: 'card', amount_refunded: 0, refund_status: null, captured: !failure, description: null, card_id: ctx.id('card_'), bank: null, wallet: null, vpa: null,
@@ -85,6 +98,23 @@ export function createRazorpayFake(ctx: SandboxContext): Router {
     };
     books.payments[payment.id] = payment;
     order.attempts += 1;
+    if (p.debitAt !== undefined) {
+      // Announced, not debited: the payment stays `created` (Chargeloop reads it as pending) until the debit.
+      Object.assign(payment, { status: 'created', captured: false });
+      order.status = 'attempted';
+      (books.debits ??= {})[payment.id] = { dueAt: p.debitAt, outcome };
+      return payment;
+    }
+    return settle(conn, order, payment, failure, p.invoice);
+  }
+
+  /** A payment's final status, with the webhooks Razorpay sends for it (captured + order.paid, or payment.failed). */
+  function settle(conn: RazorpayAccount, order: Order, payment: Payment, failure: (typeof FAILURE)[keyof typeof FAILURE] | undefined, invoice?: Invoice): Payment {
+    Object.assign(payment, {
+      status: failure ? 'failed' : 'captured', captured: !failure, token_id: failure ? null : payment.token_id,
+      error_code: failure ? 'BAD_REQUEST_ERROR' : null, error_description: failure?.description ?? null, error_reason: failure?.reason ?? null, error_source: failure?.source ?? null,
+      error_step: failure ? 'payment_authorization' : null,
+    });
     const pe = { payment: { entity: strip(payment) } };
     if (failure) {
       order.status = 'attempted';
@@ -96,12 +126,31 @@ export function createRazorpayFake(ctx: SandboxContext): Router {
     order.amount_due = 0;
     event(conn, 'payment.captured', pe);
     event(conn, 'order.paid', { ...pe, order: { entity: strip(order) } });
-    if (p.invoice) {
-      p.invoice.status = 'paid';
-      event(conn, 'invoice.paid', { ...pe, order: { entity: strip(order) }, invoice: { entity: strip(p.invoice) } });
+    if (invoice) {
+      invoice.status = 'paid';
+      event(conn, 'invoice.paid', { ...pe, order: { entity: strip(order) }, invoice: { entity: strip(invoice) } });
     }
     return payment;
   }
+
+  /** Makes an announced debit: the outcome decided when it was requested, stamped on the clock of now. */
+  function debit(paymentId: string): void {
+    const due = books.debits?.[paymentId];
+    const payment = books.payments[paymentId];
+    if (!due || !payment) return;
+    delete books.debits![paymentId];
+    const order = books.orders[payment.order_id]!;
+    const conn = ctx.accounts.get(payment.connectionId) as RazorpayAccount;
+    settle(conn, order, payment, due.outcome === 'success' || due.outcome === 'pending' ? undefined : FAILURE[due.outcome]);
+  }
+
+  /** Every announced debit whose time has come on the current request's clock (a test clock's, or the wall clock). */
+  function debitDue(): void {
+    const now = ctx.now().getTime();
+    for (const [id, d] of Object.entries(books.debits ?? {})) if (d.dueAt <= now) debit(id);
+  }
+
+
 
   ctx.checkout.razorpay = (session, card, outcome) => {
     const conn = ctx.accounts.get(session.connectionId) as RazorpayAccount;
@@ -167,7 +216,15 @@ export function createRazorpayFake(ctx: SandboxContext): Router {
     const stored = ctx.state.cards[str(body.token)];
     if (!stored || stored.connectionId !== conn.id || stored.customerId !== body.customer_id || !books.tokens[stored.token]) return fail(res, 400, 'The token provided does not exist or does not belong to the customer');
     const outcome = renewalOutcome(ctx, stored);
-    const payment = pay(conn, order, testCardOf(stored), outcome, { email: str(body.email) || stored.email, contact: typeof body.contact === 'string' ? body.contact : null, customerId: stored.customerId ?? '', tokenId: stored.token, notes: (body.notes ?? {}) as Notes });
+    const preDebitMs = options.preDebitMs ?? 0;
+    const debitAt = preDebitMs > 0 ? ctx.now().getTime() + preDebitMs : undefined;
+    const payment = pay(conn, order, testCardOf(stored), outcome, { email: str(body.email) || stored.email, contact: typeof body.contact === 'string' ? body.contact : null, customerId: stored.customerId ?? '', tokenId: stored.token, notes: (body.notes ?? {}) as Notes, debitAt });
+    if (debitAt !== undefined) {
+      ctx.later(preDebitMs, () => {
+        debit(payment.id);
+        ctx.state.save();
+      });
+    }
     if (payment.status === 'failed') {
       return res.status(400).json(errorBody(payment.error_description ?? 'Payment failed', payment.error_reason ?? 'payment_failed', payment.error_source ?? 'bank', 'payment_authorization', { payment_id: payment.id, order_id: order.id }));
     }

@@ -52,7 +52,7 @@ async function merchantEndpoint(port: number, secret: string): Promise<{ events:
  * a worker and the API, each its own process) on free ports in a temp dir, plus a merchant endpoint. The sandbox's
  * accounts are test mode; one more connection, `paystack-live`, is live mode (same sandbox keys) for the refusals.
  */
-export async function startClockStack(): Promise<ClockStack> {
+export async function startClockStack(options: { sandboxEnv?: NodeJS.ProcessEnv } = {}): Promise<ClockStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'chargeloop-clock-'));
   const [frontend, frontendMembership, frontendHttp, history, historyMembership, matching, matchingMembership, worker, workerMembership, api, sandbox, merchant] =
     await freePorts(12, PORT_RANGE);
@@ -73,7 +73,7 @@ export async function startClockStack(): Promise<ClockStack> {
         NODE_ENV: 'test', API_KEYS: JSON.stringify(TEST_API_KEYS), CODEC_KEYS: `clock:${randomBytes(32).toString('base64')}`, METRICS_ADDRESS: '', WORKER_METRICS_ADDRESS: '',
         LOG_LEVEL: 'warn', SHUTDOWN_GRACE_MS: '3000', MERCHANT_WEBHOOK_URL: `http://127.0.0.1:${merchant}/hooks`, MERCHANT_WEBHOOK_SECRET: secret,
       },
-      sandboxEnv: { SANDBOX_DATA_FILE: '', SANDBOX_DUPLICATE_PROBABILITY: '0', SANDBOX_SEED: '15' },
+      sandboxEnv: { SANDBOX_DATA_FILE: '', SANDBOX_DUPLICATE_PROBABILITY: '0', SANDBOX_SEED: '15', ...options.sandboxEnv },
       log: () => undefined,
     });
     return {

@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-const initialize = (connection: GatewayConnection, reference: string, now: () => Date | undefined) =>
+const initialize = (connection: GatewayConnection, reference: string, now: () => Promise<Date | undefined>) =>
   withVirtualTime(connection, fetch, now)(`${url}/paystack/transaction/initialize`, {
     method: 'POST',
     headers: { authorization: `Bearer ${(connection.keys as { secretKey: string }).secretKey}`, 'content-type': 'application/json' },
@@ -31,7 +31,7 @@ const createdAt = async (reference: string): Promise<number> => {
 };
 
 test('a test-mode call carries the subscription clock, and the sandbox books on it', async () => {
-  expect((await initialize(testMode, 'vt-test-1', () => VIRTUAL)).status).toBe(200);
+  expect((await initialize(testMode, 'vt-test-1', () => Promise.resolve(VIRTUAL))).status).toBe(200);
   expect(Math.abs((await createdAt('vt-test-1')) - VIRTUAL.getTime())).toBeLessThan(5_000);
 });
 
@@ -40,14 +40,14 @@ test('a live-mode connection never sends the header: the record keeps the wall c
   const spy = withVirtualTime(liveMode, (_input, init) => {
     seen.push((init?.headers as Record<string, string> | undefined)?.[VIRTUAL_TIME_HEADER]);
     return Promise.resolve(new Response('{}'));
-  }, () => VIRTUAL);
+  }, () => Promise.resolve(VIRTUAL));
   await spy(`${url}/anything`, { headers: { a: 'b' } });
   expect(seen).toEqual([undefined]);
-  expect((await initialize(liveMode, 'vt-live-1', () => VIRTUAL)).status).toBe(200);
+  expect((await initialize(liveMode, 'vt-live-1', () => Promise.resolve(VIRTUAL))).status).toBe(200);
   expect(Math.abs((await createdAt('vt-live-1')) - Date.now())).toBeLessThan(5_000);
 });
 
 test('outside an activity (no clock known) nothing is added, even on a test connection', async () => {
-  expect((await initialize(testMode, 'vt-none-1', () => undefined)).status).toBe(200);
+  expect((await initialize(testMode, 'vt-none-1', () => Promise.resolve(undefined))).status).toBe(200);
   expect(Math.abs((await createdAt('vt-none-1')) - Date.now())).toBeLessThan(5_000);
 });
