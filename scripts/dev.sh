@@ -8,5 +8,5 @@ bash scripts/ensure-deps.sh
 TEMPORAL_SERVER_PATH="$(bash scripts/temporal.sh server)"
 export TEMPORAL_SERVER_PATH
 # The UI is a convenience: without it (a build failure) the stack still runs and says so.
-if TEMPORAL_UI_SERVER_PATH="$(bash scripts/temporal.sh ui)"; then export TEMPORAL_UI_SERVER_PATH; fi
+if TEMPORAL_UI_SERVER_PATH="$(bash scripts/temporal.sh ui)"; then export TEMPORAL_UI_SERVER_PATH; else export CHARGELOOP_DEV_UI=off; fi
 exec node --import tsx scripts/dev.ts

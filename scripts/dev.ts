@@ -21,7 +21,8 @@ async function main(): Promise<void> {
     connectionsFile,
     ports: { temporal: devTemporalPorts(Number(config.TEMPORAL_ADDRESS.split(':').pop())), api: config.API_PORT, sandbox: sandboxPort, ui: uiPort, codec: config.CODEC_SERVER_PORT },
     namespace: config.TEMPORAL_NAMESPACE,
-    ui: true,
+    // Off when scripts/dev.sh could not obtain the UI server: no second build attempt here.
+    ui: process.env.CHARGELOOP_DEV_UI !== 'off',
     output: 'prefixed',
   });
   for (const p of stack.processes) {
