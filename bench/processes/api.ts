@@ -6,6 +6,7 @@ import { createApiMetrics } from '../../src/api/metrics';
 import { loadConfig } from '../../src/config';
 import { loadConnections } from '../../src/gateways/connections';
 import { BARE_ROUTE } from './bare-route';
+import { baselineRoutes } from './baseline-routes';
 import { gcOnSignal } from './gc-on-signal';
 
 import { createTemporalClient } from '../../src/temporal/client';
@@ -16,7 +17,8 @@ gcOnSignal();
 
 /**
  * The bench's API process: the production app exactly as src/api/main.ts wires it, behind one extra bare route
- * in the same process, so "webhook vs bare route" compares two routes sharing one event loop and one CPU.
+ * in the same process, so "webhook vs bare route" compares two routes sharing one event loop and one CPU, and the
+ * activation baseline's bare create, checkout and webhook routes (baseline-routes.ts).
  */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -28,6 +30,7 @@ async function main(): Promise<void> {
   const outer = express();
   outer.disable('x-powered-by');
   outer.post(BARE_ROUTE, (_req, res) => void res.status(200).end());
+  outer.use(baselineRoutes(client));
   outer.use(app);
   const server = outer.listen(config.API_PORT, config.API_HOST, () => {
     const { port } = server.address() as AddressInfo;
