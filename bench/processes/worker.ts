@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config';
 import { loadConnections } from '../../src/gateways/connections';
 import { chargeloopDataConverter } from '../../src/temporal/codec/data-converter';
 import { createWorkerActivities } from '../../src/worker/activities';
+import { workflowBundlerOptions } from '../../src/worker/bundle-options';
 import { BASELINE_TASK_QUEUE } from '../task-queues';
 import { gcOnSignal } from './gc-on-signal';
 import { withChargeLimits } from './rate-limited-activities';
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         workflowsPath: require.resolve('../../src/workflows'),
+        bundlerOptions: workflowBundlerOptions(),
         // The API's client encrypts (src/temporal/client.ts): the production worker's codec, as in src/worker/main.ts.
         dataConverter: chargeloopDataConverter(config),
         activities: withChargeLimits(createWorkerActivities({ connections: loadConnections() }), limits),

@@ -2,8 +2,7 @@ import { subscriptionWorkflowId } from '../../src/shared/ids';
 import type { Stack } from '../stack';
 import { ACTIVATION_CONNECTION_ID } from '../stack';
 import type { BenchConfig } from '../config';
-import { BASELINE_TASK_QUEUE } from '../task-queues';
-import { baselineSignal, baselineWorkflow } from '../workflows';
+import { BASELINE_ROUTES } from '../processes/baseline-routes';
 import { meanShape, meanStateTransitions, sampleIndexes, type HistoryShape } from '../lib/history';
 import { runPool } from '../lib/pool';
 import { progress } from '../lib/progress';
@@ -34,7 +33,8 @@ const SAMPLE = 20;
  * N subscriptions at once through the merchant's path: POST /v1/subscriptions (waits for the checkout), the
  * customer's form POST on the sandbox checkout, the sandbox's signed webhook back through the API, the authorization
  * refund and the first charge, until all N are `active` (counted in visibility). Then the baseline: N workflows with
- * the same number of activities, signals and timers, with empty bodies, on the same server and worker process.
+ * the same number of activities, signals and timers, with empty bodies, on the same server and worker process, driven
+ * through the same HTTP legs (create, checkout POST, webhooks) on bare routes, so the ratio is Chargeloop's own cost.
  */
 export async function runActivation(stack: Stack, cfg: BenchConfig, timeoutMs: number): Promise<ActivationResult> {
   const { client } = stack;
@@ -87,15 +87,36 @@ export async function runActivation(stack: Stack, cfg: BenchConfig, timeoutMs: n
   };
 }
 
+/** One bare HTTP leg of the baseline: a POST that must answer 2xx. */
+async function post(url: string, init: { body: string; contentType: string }): Promise<void> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': init.contentType }, body: init.body });
+  await res.arrayBuffer();
+  if (res.status >= 300) throw new Error(`POST ${url}: ${res.status}`);
+}
+
+/**
+ * The baseline with the same HTTP legs as a real activation, each bare (processes/baseline-routes.ts): a create
+ * that starts the workflow and waits on its checkout update, the checkout form POST, and one webhook per signal.
+ */
 async function runBaseline(stack: Stack, cfg: BenchConfig, input: { activities: number; signals: number; timers: number }, timeoutMs: number) {
   const { client } = stack;
   const n = cfg.n;
   const id = (i: number): string => `baseline-${i}`;
+  const base = `${stack.apiUrl}${BASELINE_ROUTES}`;
   const started = Date.now();
+  // The webhooks go out beside the driver, as the sandbox sends them after its checkout answers: a client slot
+  // covers create and checkout only, as for a real activation. At most n × signals requests, then done.
+  const webhooks: Promise<void>[] = [];
+  const sendWebhooks = async (i: number): Promise<void> => {
+    for (let s = 0; s < input.signals; s++) await post(`${base}/${i}/webhook`, { body: JSON.stringify({ event: 'charge.success', n: s }), contentType: 'application/json' });
+  };
   const driving = runPool(n, cfg.clientConcurrency, async (i) => {
-    const handle = await client.workflow.start(baselineWorkflow, { taskQueue: BASELINE_TASK_QUEUE, workflowId: id(i), args: [input] });
-    for (let s = 0; s < input.signals; s++) await handle.signal(baselineSignal);
-  });
+    await post(`${base}/${i}`, { body: JSON.stringify(input), contentType: 'application/json' });
+    await post(`${base}/${i}/checkout`, { body: new URLSearchParams({ card_number: '4084084084084081', expiry: '12/30', cvv: '408' }).toString(), contentType: 'application/x-www-form-urlencoded' });
+    const sent = sendWebhooks(i);
+    sent.catch(() => undefined);
+    webhooks.push(sent);
+  }).then(async () => void (await Promise.all(webhooks)));
   let driveError: Error | undefined;
   driving.catch((err: unknown) => (driveError = err instanceof Error ? err : new Error(String(err))));
   const done = "WorkflowType='baselineWorkflow' AND ExecutionStatus='Completed'";

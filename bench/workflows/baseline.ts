@@ -1,4 +1,4 @@
-import { condition, defineSignal, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { condition, defineSignal, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 
 /** The shape of a real subscription's activation, counted from its history: the baseline does the same, empty. */
 export interface BaselineInput {
@@ -8,6 +8,8 @@ export interface BaselineInput {
 }
 
 export const baselineSignal = defineSignal('baselineSignal');
+/** The baseline of the API's `checkout` update: answers once the first activity (the checkout's) has completed. */
+export const baselineCheckoutUpdate = defineUpdate<boolean>('baselineCheckout');
 
 const { noop } = proxyActivities<{ noop(): Promise<void> }>({ startToCloseTimeout: '1 minute' });
 
@@ -22,6 +24,10 @@ export async function baselineWorkflow(input: BaselineInput): Promise<void> {
   let timers = 0;
   let activities = 0;
   setHandler(baselineSignal, () => void (received += 1));
+  setHandler(baselineCheckoutUpdate, async () => {
+    await condition(() => activities >= 1);
+    return true;
+  });
   const runUpTo = async (n: number): Promise<void> => {
     for (; activities < n; activities++) await noop();
   };

@@ -1,1 +1,1 @@
-export { baselineWorkflow, baselineSignal } from './baseline';
+export { baselineWorkflow, baselineSignal, baselineCheckoutUpdate } from './baseline';

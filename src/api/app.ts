@@ -1,10 +1,10 @@
 import express, { type Express, type Router } from 'express';
-import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import type { CheckConnection } from '../gateways/connection-status';
+import type { GatewayConnections } from '../gateways/connections';
 import { GATEWAYS } from '../shared/gateway-policy';
-import { DEV_CODEC_KEYS } from '../temporal/codec/codec-keys';
-import { PageTokens } from '../temporal/page-token';
+import type { SubscriptionsFacade } from '../temporal/subscriptions';
 import { requireApiKey } from './auth/require-api-key';
 import { jsonBody } from './json-body';
 import { createLogger, httpLogger } from './logging';
@@ -13,24 +13,28 @@ import { errorHandler, notFoundHandler } from './middleware/errors';
 import { refuseQuerySecrets } from './middleware/query-secrets';
 import { buildOpenApiDocument } from './openapi/document';
 import { createDocsRouter } from './routes/docs';
+import { createGatewaysRouter } from './routes/gateways';
 import { createHealthRouter } from './routes/health';
 import type { SubscriptionRoutesDeps } from './routes/subscription-deps';
 import { createSubscriptionCreateRouter } from './routes/subscriptions-create';
 import { createSubscriptionOperationsRouter } from './routes/subscriptions-operations';
 import { createSubscriptionReadRouter } from './routes/subscriptions-read';
+import { createWebhooksRouter } from './routes/webhooks';
 import { temporalDeadline } from './temporal-deadline';
 
 export interface AppDeps {
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'apiKeys'>;
-  temporal: Client;
-  /** The connection-aware gateway rules and lookups: `createGatewayApiDeps` (src/api/gateway-wiring.ts). */
-  gatewayOf: SubscriptionRoutesDeps['gatewayOf'];
-  authorizationMinimumsOf: SubscriptionRoutesDeps['authorizationMinimumsOf'];
-  validateForGateway: SubscriptionRoutesDeps['validateForGateway'];
-  validatePlanChange: SubscriptionRoutesDeps['validatePlanChange'];
-  /** `POST /webhooks/:gateway/:connectionId`: mounted before JSON parsing and API keys. */
+  config: Pick<Config, 'apiKeys'>;
+  /** Every Temporal call of every route: create, view, list, update, signal (src/temporal/subscriptions.ts). */
+  temporal: SubscriptionsFacade;
+  /** The gateway accounts: webhooks verify against them, creates and plan changes check their rules. */
+  connections: GatewayConnections;
+  /** Public base URL of this API; `GET /v1/gateways` builds each connection's webhook URL from it. */
+  publicBaseUrl: string;
+  /** How `GET /v1/gateways` checks credentials; defaults to a cheap authenticated call to the gateway. */
+  checkConnection?: CheckConnection;
+  /** Replaces the webhooks router built from `connections` (tests mount a probe). */
   webhooksRouter?: Router;
-  /** `GET /v1/gateways[/:id]`: mounted behind the API key like every /v1 route. */
+  /** Replaces the gateways router built from `connections` (tests mount a probe). */
   gatewaysRouter?: Router;
   /** `/v1/subscriptions/{id}/test-clock[/advance]` (routes/test-clock.ts), behind the API key. */
   testClockRouter?: Router;
@@ -43,8 +47,6 @@ export interface AppDeps {
   serveMetrics?: boolean;
   /** Longest any /v1 route waits on Temporal (default 15 s; above checkoutWaitMs so a create can still answer). */
   temporalDeadlineMs?: number;
-  /** Page-token signer; defaults to one keyed from the development codec key (tests). */
-  pageTokens?: PageTokens;
   logger?: Logger;
   checkoutWaitMs?: number;
   now?: () => Date;
@@ -58,16 +60,14 @@ export function createApp(deps: AppDeps): Express {
   const logger = deps.logger ?? createLogger({ level: 'info' });
   const metrics = deps.metrics ?? createApiMetrics();
   const routeDeps: SubscriptionRoutesDeps = {
-    temporal: deps.temporal,
-    taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-    gatewayOf: deps.gatewayOf,
-    authorizationMinimumsOf: deps.authorizationMinimumsOf,
-    validateForGateway: deps.validateForGateway,
-    validatePlanChange: deps.validatePlanChange,
+    subscriptions: deps.temporal,
+    connections: deps.connections,
     checkoutWaitMs: deps.checkoutWaitMs ?? 10_000,
     now: deps.now ?? (() => new Date()),
-    pageTokens: deps.pageTokens ?? PageTokens.derivedFrom(DEV_CODEC_KEYS.keys[0]!.key),
   };
+  const webhooksRouter = deps.webhooksRouter ?? createWebhooksRouter({ connections: deps.connections, subscriptions: deps.temporal, logger });
+  const gatewaysRouter =
+    deps.gatewaysRouter ?? createGatewaysRouter({ connections: deps.connections, publicBaseUrl: deps.publicBaseUrl, checkConnection: deps.checkConnection });
 
   // Before the logger: a URL carrying a key is refused and never logged.
   app.use(refuseQuerySecrets);
@@ -78,14 +78,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(createHealthRouter({ temporal: deps.temporal, log: (reason) => logger.warn({ reason }, 'not ready: Temporal is not reachable') }));
   if (deps.serveMetrics ?? true) app.use(createMetricsRouter(metrics));
   app.use(createDocsRouter(buildOpenApiDocument()));
-  if (deps.webhooksRouter) {
-    app.use('/webhooks', webhookMetrics(metrics, GATEWAYS));
-    app.use(deps.webhooksRouter);
-  }
+  app.use('/webhooks', webhookMetrics(metrics, GATEWAYS));
+  app.use(webhooksRouter);
 
   // Everything under /v1: API key first (nothing is parsed for an unauthenticated caller), then JSON only.
   app.use('/v1', requireApiKey(deps.config.apiKeys), ...jsonBody('100kb'), temporalDeadline(deps.temporal, deps.temporalDeadlineMs ?? 15_000));
-  if (deps.gatewaysRouter) app.use(deps.gatewaysRouter);
+  app.use(gatewaysRouter);
   app.use(createSubscriptionCreateRouter(routeDeps));
   app.use(createSubscriptionReadRouter(routeDeps));
   app.use(createSubscriptionOperationsRouter(routeDeps));

@@ -4,8 +4,8 @@ import { loadConfig } from '../config';
 import { loadConnections } from '../gateways/connections';
 import { createTemporalClient } from '../temporal/client';
 import { PageTokens } from '../temporal/page-token';
+import { SubscriptionsFacade } from '../temporal/subscriptions';
 import { createApp } from './app';
-import { createGatewayApiDeps } from './gateway-wiring';
 import { createLogger } from './logging';
 import { createTestClockRouter } from './routes/test-clock';
 import { createApiMetrics, createMetricsRouter } from './metrics';
@@ -21,16 +21,18 @@ async function main(): Promise<void> {
   }
   if (config.NODE_ENV === 'development' && !process.env.API_KEYS) logger.warn('API_KEYS unset: accepting the documented development key only');
   const connections = loadConnections();
-  const temporal = await createTemporalClient(config);
+  const client = await createTemporalClient(config);
   const metrics = createApiMetrics();
-  // gatewayOf, the connection-aware gateway rules, and the webhooks and gateways routers, over one set of connections.
-  const gatewayDeps = createGatewayApiDeps({ connections, temporal, publicBaseUrl: config.PUBLIC_BASE_URL, logger });
   const currentCodecKey = config.codec.keys.find((k) => k.id === config.codec.currentKeyId)!.key;
   const pageTokens = config.PAGE_TOKEN_KEY ? new PageTokens(config.PAGE_TOKEN_KEY) : PageTokens.derivedFrom(currentCodecKey);
+  // The one object through which the API reaches Temporal.
+  const temporal = new SubscriptionsFacade({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, pageTokens });
   const separateMetrics = config.METRICS_ADDRESS !== '';
   const app = createApp({
-    config, temporal, logger, metrics, pageTokens, serveMetrics: !separateMetrics, temporalDeadlineMs: config.API_TEMPORAL_DEADLINE_MS, ...gatewayDeps,
-    testClockRouter: createTestClockRouter({ temporal, connectionModeOf: (id) => connections.get(id)?.mode }),
+    config, temporal, connections, publicBaseUrl: config.PUBLIC_BASE_URL, logger, metrics, serveMetrics: !separateMetrics,
+    temporalDeadlineMs: config.API_TEMPORAL_DEADLINE_MS,
+    // Test clocks move one workflow's time: a Temporal call of their own (src/temporal/test-clock.ts).
+    testClockRouter: createTestClockRouter({ temporal: client, connectionModeOf: (id) => connections.get(id)?.mode }),
   });
   const server = applyServerLimits(
     app.listen(config.API_PORT, config.API_HOST, () => {
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
     metricsServer?.close();
     server.close(() => {
       clearTimeout(force);
-      void temporal.connection.close().finally(() => logger.info('api stopped'));
+      void client.connection.close().finally(() => logger.info('api stopped'));
     });
     server.closeIdleConnections();
   };

@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import type { SubscriptionsFacade } from '../temporal/subscriptions';
 import type { RequestHandler } from 'express';
 
 /**
@@ -6,7 +6,7 @@ import type { RequestHandler } from 'express';
  * routes need no change and a new route cannot forget it. A hung or unreachable cluster therefore ends in
  * DEADLINE_EXCEEDED (→ 503 with Retry-After, middleware/errors.ts) instead of the client's many seconds of retries.
  */
-export function temporalDeadline(temporal: Pick<Client, 'withDeadline'>, deadlineMs: number): RequestHandler {
+export function temporalDeadline(temporal: Pick<SubscriptionsFacade, 'withDeadline'>, deadlineMs: number): RequestHandler {
   return (_req, res, next) => {
     void temporal
       .withDeadline(Date.now() + deadlineMs, () => new Promise<void>((resolve) => {

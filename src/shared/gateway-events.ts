@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MoneySchema } from './money';
 import { GatewaySchema } from './schemas';
 import { StoredCardSchema } from './gateway-port';
+import { shareable } from './shareable-schema';
 
 /** Every eventId is derived from the signed body only (never an unsigned header), ASCII, at most 128 characters. */
 const EventIdSchema = z.string().min(1).max(128);
@@ -11,7 +12,7 @@ const EventIdSchema = z.string().min(1).max(128);
  * signature, maps the payload to one of these and signals the workflow; duplicates are ignored by `eventId`
  * and by the charge reference, so at-least-once delivery changes a subscription at most once.
  */
-export const GatewayEventSchema = z.discriminatedUnion('type', [
+export const GatewayEventSchema = shareable(z.discriminatedUnion('type', [
   z.object({
     type: z.literal('charge.succeeded'),
     eventId: EventIdSchema,
@@ -69,5 +70,5 @@ export const GatewayEventSchema = z.discriminatedUnion('type', [
     /** The gateway's event name, e.g. `token.cancelled`. */
     reason: z.string(),
   }),
-]);
+]));
 export type GatewayEvent = z.infer<typeof GatewayEventSchema>;

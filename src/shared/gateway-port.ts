@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { MoneySchema, type Money } from './money';
 import type { Customer } from './schemas';
 import type { Gateway } from './gateway-policy';
+import { shareable } from './shareable-schema';
 
 /**
  * A reusable card credential returned by the gateway after the first successful payment:
  * Paystack `authorization_code`, Flutterwave `card.token`, Razorpay `token_id` (+ customer id).
  * It lets Chargeloop charge the card again, so it stays inside workflow state and is never returned by the API.
  */
-export const StoredCardSchema = z
+export const StoredCardSchema = shareable(z
   .object({
     token: z.string().min(1),
     gatewayCustomerId: z.string().optional(),
@@ -18,11 +19,11 @@ export const StoredCardSchema = z
     expYear: z.string().optional(),
     reusable: z.boolean().default(true),
   })
-  .strict();
+  .strict());
 export type StoredCard = z.infer<typeof StoredCardSchema>;
 
 /** What the gateway said about one charge reference; the workflow acts only on this typed outcome. */
-export const ChargeOutcomeSchema = z.discriminatedUnion('status', [
+export const ChargeOutcomeSchema = shareable(z.discriminatedUnion('status', [
   z.object({
     status: z.literal('succeeded'),
     reference: z.string(),
@@ -36,16 +37,16 @@ export const ChargeOutcomeSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('pending'), reference: z.string() }),
   /** The gateway has no record of the reference: nothing was charged. */
   z.object({ status: z.literal('not_found'), reference: z.string() }),
-]);
+]));
 export type ChargeOutcome = z.infer<typeof ChargeOutcomeSchema>;
 
-export const RefundOutcomeSchema = z.object({
+export const RefundOutcomeSchema = shareable(z.object({
   status: z.enum(['pending', 'processed', 'failed']),
   reference: z.string(),
   gatewayRefundId: z.string().optional(),
   amount: MoneySchema,
   reason: z.string().optional(),
-});
+}));
 export type RefundOutcome = z.infer<typeof RefundOutcomeSchema>;
 
 export interface ConnectionRef {

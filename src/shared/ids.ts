@@ -1,13 +1,15 @@
 import { z } from 'zod';
+import { shareable } from './shareable-schema';
 
 /**
  * Subscription ids end up inside gateway references: Paystack allows only alphanumerics, '-', '.', '='
  * and Razorpay order receipts are at most 40 characters, so ids are short and use [A-Za-z0-9-] only.
  */
 export const SUBSCRIPTION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{2,25}$/;
-export const SubscriptionIdSchema = z
+export const SubscriptionIdSchema = shareable(z
   .string()
-  .regex(SUBSCRIPTION_ID_PATTERN, 'must be 3-26 characters of letters, digits and "-", starting with a letter or digit');
+  // A copy: zod resets the pattern's lastIndex on every check, and the exported one is frozen in the workflow sandbox.
+  .regex(new RegExp(SUBSCRIPTION_ID_PATTERN), 'must be 3-26 characters of letters, digits and "-", starting with a letter or digit'));
 
 export const subscriptionWorkflowId = (subscriptionId: string): string => `subscription-${subscriptionId}`;
 

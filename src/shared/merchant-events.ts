@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MoneySchema } from './money';
 import { SubscriptionStatusSchema } from './status';
+import { shareable } from './shareable-schema';
 
 export const MERCHANT_EVENT_TYPES = [
   'subscription.activated',
@@ -16,14 +17,14 @@ export const MERCHANT_EVENT_TYPES = [
   'subscription.trial_started',
   'refund.processed',
 ] as const;
-export const MerchantEventTypeSchema = z.enum(MERCHANT_EVENT_TYPES);
+export const MerchantEventTypeSchema = shareable(z.enum(MERCHANT_EVENT_TYPES));
 export type MerchantEventType = z.infer<typeof MerchantEventTypeSchema>;
 
 /**
  * One event for the merchant's backend. `id` is stable (`<subscriptionId>-<sequence>`) so a redelivery is
  * recognisable, and `sequence` orders the events of one subscription.
  */
-export const MerchantEventSchema = z.object({
+export const MerchantEventSchema = shareable(z.object({
   id: z.string(),
   type: MerchantEventTypeSchema,
   sequence: z.number().int().positive(),
@@ -42,7 +43,7 @@ export const MerchantEventSchema = z.object({
       nextRetryAt: z.string().nullable().optional(),
     })
     .strict(),
-});
+}));
 export type MerchantEvent = z.infer<typeof MerchantEventSchema>;
 
 export const merchantEventId = (subscriptionId: string, sequence: number): string => `${subscriptionId}-${sequence}`;

@@ -4,6 +4,7 @@ import type { GatewayEvent } from './gateway-events';
 import { MinorUnitsSchema } from './money';
 import { PlanSchema, type Plan } from './schemas';
 import type { SubscriptionView } from './state';
+import { shareable } from './shareable-schema';
 
 /** A verified, normalized gateway webhook for this subscription. */
 export const gatewayEventSignal = defineSignal<[GatewayEvent]>('gatewayEvent');
@@ -11,17 +12,17 @@ export const gatewayEventSignal = defineSignal<[GatewayEvent]>('gatewayEvent');
 /** The full state of the subscription. */
 export const stateQuery = defineQuery<SubscriptionView>('state');
 
-export const CancelRequestSchema = z.object({ at: z.enum(['now', 'period_end']) }).strict();
+export const CancelRequestSchema = shareable(z.object({ at: z.enum(['now', 'period_end']) }).strict());
 export type CancelRequest = z.infer<typeof CancelRequestSchema>;
 
-export const RefundRequestSchema = z
+export const RefundRequestSchema = shareable(z
   .object({
     chargeReference: z.string().min(1),
     /** Minor units; omitted means the rest of the charge that is not yet refunded. */
     amount: MinorUnitsSchema.refine((n) => n > 0, 'must be greater than 0').optional(),
     reason: z.string().max(200).optional(),
   })
-  .strict();
+  .strict());
 export type RefundRequest = z.infer<typeof RefundRequestSchema>;
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shareable } from './shareable-schema';
 
 /**
  * ISO 4217 minor-unit exponents for the currencies the three gateways settle in.
@@ -12,12 +13,12 @@ export const CURRENCY_EXPONENTS = {
 
 export type Currency = keyof typeof CURRENCY_EXPONENTS;
 export const CURRENCIES = Object.keys(CURRENCY_EXPONENTS) as [Currency, ...Currency[]];
-export const CurrencySchema = z.enum(CURRENCIES, { error: 'must be an ISO 4217 code Chargeloop supports (e.g. NGN, ZAR, INR)' });
+export const CurrencySchema = shareable(z.enum(CURRENCIES, { error: 'must be an ISO 4217 code Chargeloop supports (e.g. NGN, ZAR, INR)' }));
 
 /** An integer amount in the currency's minor unit (kobo, cents, paise…). */
-export const MinorUnitsSchema = z.number().int('must be an integer in minor units').nonnegative().max(Number.MAX_SAFE_INTEGER);
+export const MinorUnitsSchema = shareable(z.number().int('must be an integer in minor units').nonnegative().max(Number.MAX_SAFE_INTEGER));
 
-export const MoneySchema = z.object({ amount: MinorUnitsSchema, currency: CurrencySchema }).strict();
+export const MoneySchema = shareable(z.object({ amount: MinorUnitsSchema, currency: CurrencySchema }).strict());
 export type Money = z.infer<typeof MoneySchema>;
 
 export function currencyExponent(currency: Currency): number {

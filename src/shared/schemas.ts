@@ -2,29 +2,31 @@ import { z } from 'zod';
 import { GATEWAYS } from './gateway-policy';
 import { SubscriptionIdSchema } from './ids';
 import { CurrencySchema, MinorUnitsSchema } from './money';
+import { shareable } from './shareable-schema';
 
-export const GatewaySchema = z.enum(GATEWAYS);
+export const GatewaySchema = shareable(z.enum(GATEWAYS));
 
 /** Connection ids name a configured gateway account, e.g. `paystack-sandbox`. */
-export const ConnectionIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and "-"');
+export const ConnectionIdSchema = shareable(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and "-"'));
 
-export const IsoDateTimeSchema = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-01-31T09:00:00Z' });
+export const IsoDateTimeSchema = shareable(z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-01-31T09:00:00Z' }));
 
-export const CustomerSchema = z
+export const CustomerSchema = shareable(z
   .object({
     id: z.string().min(1).max(128),
-    email: z.email('must be an email address'),
+    // zod's own email pattern is a module export, frozen in the workflow sandbox; zod resets its lastIndex per check.
+    email: z.email({ error: 'must be an email address', pattern: new RegExp(z.regexes.email) }),
     firstName: z.string().trim().min(1).max(100).optional(),
     lastName: z.string().trim().min(1).max(100).optional(),
     phone: z.string().regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number').optional(),
   })
-  .strict();
+  .strict());
 export type Customer = z.infer<typeof CustomerSchema>;
 
-export const BillingIntervalSchema = z.enum(['day', 'week', 'month', 'year']);
+export const BillingIntervalSchema = shareable(z.enum(['day', 'week', 'month', 'year']));
 export type BillingInterval = z.infer<typeof BillingIntervalSchema>;
 
-export const PlanSchema = z
+export const PlanSchema = shareable(z
   .object({
     id: z.string().min(1).max(64),
     amount: MinorUnitsSchema.refine((n) => n > 0, 'must be greater than 0'),
@@ -34,13 +36,13 @@ export const PlanSchema = z
     trialDays: z.number().int().min(0).max(730).default(0),
     totalCycles: z.number().int().min(1).max(10_000).nullable().default(null),
   })
-  .strict();
+  .strict());
 export type Plan = z.infer<typeof PlanSchema>;
 
-export const MetadataSchema = z.record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]));
+export const MetadataSchema = shareable(z.record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean(), z.null()])));
 
 /** `POST /v1/subscriptions` body; field names are part of the public contract. */
-export const CreateSubscriptionBodySchema = z
+export const CreateSubscriptionBodySchema = shareable(z
   .object({
     id: SubscriptionIdSchema.optional(),
     customer: CustomerSchema,
@@ -48,14 +50,14 @@ export const CreateSubscriptionBodySchema = z
     gatewayConnectionId: ConnectionIdSchema,
     metadata: MetadataSchema.default({}),
   })
-  .strict();
+  .strict());
 export type CreateSubscriptionBody = z.infer<typeof CreateSubscriptionBodySchema>;
 
 /** Minimum authorization charge per currency, in minor units. */
 export type AuthorizationMinimums = Partial<Record<z.infer<typeof CurrencySchema>, number>>;
 
 /** The single argument of the subscription workflow. */
-export const SubscriptionInputSchema = z
+export const SubscriptionInputSchema = shareable(z
   .object({
     subscriptionId: SubscriptionIdSchema,
     customer: CustomerSchema,
@@ -76,5 +78,5 @@ export const SubscriptionInputSchema = z
     cyclesPerRun: z.number().int().min(1).max(12).optional(),
     createdAt: IsoDateTimeSchema,
   })
-  .strict();
+  .strict());
 export type SubscriptionInput = z.infer<typeof SubscriptionInputSchema>;

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { MoneySchema } from './money';
 import { CustomerSchema, GatewaySchema, MetadataSchema, PlanSchema } from './schemas';
 import { SubscriptionStatusSchema } from './status';
+import { shareable } from './shareable-schema';
 
-export const ChargeRecordSchema = z.object({
+export const ChargeRecordSchema = shareable(z.object({
   cycle: z.number().int(),
   attempt: z.number().int(),
   reference: z.string(),
@@ -13,21 +14,21 @@ export const ChargeRecordSchema = z.object({
   reason: z.string().optional(),
   gatewayTransactionId: z.string().optional(),
   at: z.string(),
-});
+}));
 export type ChargeRecord = z.infer<typeof ChargeRecordSchema>;
 
-export const RefundRecordSchema = z.object({
+export const RefundRecordSchema = shareable(z.object({
   reference: z.string(),
   chargeReference: z.string(),
   amount: MoneySchema,
   status: z.enum(['pending', 'processed', 'failed']),
   reason: z.string().optional(),
   at: z.string(),
-});
+}));
 export type RefundRecord = z.infer<typeof RefundRecordSchema>;
 
 /** The public view of a subscription, returned by the state query and `GET /v1/subscriptions/{id}`. */
-export const SubscriptionViewSchema = z.object({
+export const SubscriptionViewSchema = shareable(z.object({
   id: z.string(),
   status: SubscriptionStatusSchema,
   gateway: GatewaySchema,
@@ -68,5 +69,5 @@ export const SubscriptionViewSchema = z.object({
   eventSequence: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
-});
+}));
 export type SubscriptionView = z.infer<typeof SubscriptionViewSchema>;

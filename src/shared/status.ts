@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shareable } from './shareable-schema';
 
 export const SUBSCRIPTION_STATUSES = [
   'incomplete',
@@ -11,6 +12,6 @@ export const SUBSCRIPTION_STATUSES = [
   'canceled',
   'completed',
 ] as const;
-export const SubscriptionStatusSchema = z.enum(SUBSCRIPTION_STATUSES);
+export const SubscriptionStatusSchema = shareable(z.enum(SUBSCRIPTION_STATUSES));
 export type SubscriptionStatus = z.infer<typeof SubscriptionStatusSchema>;
 

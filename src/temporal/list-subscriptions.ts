@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { subscriptionIdFromWorkflowId } from '../shared/ids';
-import { CustomerIdAttr, GatewayAttr, GatewayConnectionIdAttr, NextChargeAtAttr, PlanIdAttr, SubscriptionStatusAttr } from '../shared/search-attributes';
+import { subscriptionAttributeFields } from '../shared/search-attributes';
 import type { PageTokens } from './page-token';
 import { subscriptionsQuery, type SubscriptionFilters } from './visibility-query';
 
@@ -28,8 +28,6 @@ export class InvalidPageTokenError extends Error {
   override readonly name = 'InvalidPageTokenError';
 }
 
-const toIso = (value: unknown): string | null => (value instanceof Date ? value.toISOString() : null);
-
 /** One page of subscriptions from Temporal visibility, newest first, paged with Temporal's own token (see page-token.ts). */
 export async function listSubscriptions(
   client: Client,
@@ -42,17 +40,17 @@ export async function listSubscriptions(
   if (page.pageToken && !nextPageToken) throw new InvalidPageTokenError('pageToken is not a nextPageToken issued for these filters');
   const response = await client.workflowService.listWorkflowExecutions({ namespace: client.options.namespace, query, pageSize: page.pageSize, nextPageToken });
   const data = (response.executions ?? []).map((execution): SubscriptionSummary => {
-    const attrs = decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields);
+    const fields = subscriptionAttributeFields(decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields));
     const workflowId = execution.execution?.workflowId ?? '';
     const start = execution.startTime?.seconds;
     return {
       id: subscriptionIdFromWorkflowId(workflowId) ?? workflowId,
-      status: attrs.get(SubscriptionStatusAttr) ?? null,
-      gateway: attrs.get(GatewayAttr) ?? null,
-      gatewayConnectionId: attrs.get(GatewayConnectionIdAttr) ?? null,
-      customerId: attrs.get(CustomerIdAttr) ?? null,
-      planId: attrs.get(PlanIdAttr) ?? null,
-      nextChargeAt: toIso(attrs.get(NextChargeAtAttr)),
+      status: fields.status,
+      gateway: fields.gateway,
+      gatewayConnectionId: fields.gatewayConnectionId,
+      customerId: fields.customerId,
+      planId: fields.planId,
+      nextChargeAt: fields.nextChargeAt,
       createdAt: start != null ? new Date(Number(start) * 1000).toISOString() : null,
     };
   });

@@ -3,13 +3,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { subscriptionWorkflowId } from '../shared/ids';
 import { formatMoney } from '../shared/money';
 import type { SubscriptionInput } from '../shared/schemas';
-import {
-  CustomerIdAttr,
-  GatewayAttr,
-  GatewayConnectionIdAttr,
-  PlanIdAttr,
-  SubscriptionStatusAttr,
-} from '../shared/search-attributes';
+import { searchAttributePairs } from '../shared/search-attributes';
 import type { subscriptionWorkflow } from '../workflows';
 
 const intervalText = (p: SubscriptionInput['plan']): string =>
@@ -33,13 +27,16 @@ export async function startSubscription(
     // A subscription id is never reused, even after the workflow closed.
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     ...(memo ? { memo } : {}),
-    typedSearchAttributes: new TypedSearchAttributes([
-      { key: GatewayAttr, value: input.gateway },
-      { key: GatewayConnectionIdAttr, value: input.gatewayConnectionId },
-      { key: SubscriptionStatusAttr, value: 'incomplete' },
-      { key: CustomerIdAttr, value: customer.id },
-      { key: PlanIdAttr, value: plan.id },
-    ]),
+    // NextChargeAt is left unset: it is only known once the card is authorized.
+    typedSearchAttributes: new TypedSearchAttributes(
+      searchAttributePairs({
+        status: 'incomplete',
+        gateway: input.gateway,
+        gatewayConnectionId: input.gatewayConnectionId,
+        customerId: customer.id,
+        planId: plan.id,
+      }) as ConstructorParameters<typeof TypedSearchAttributes>[0],
+    ),
     // Summaries and search attributes name the customer by id only: visibility and lists show them to every operator.
     staticSummary: `${customer.id} · ${plan.id} ${formatMoney(plan)} ${intervalText(plan)} · ${input.gateway}`.slice(0, 200),
     staticDetails: [

@@ -1,3 +1,5 @@
+import { FILTER_ATTRIBUTES } from '../shared/search-attributes';
+
 /**
  * Builds a Temporal visibility query from already-validated filter values. Values are quoted and escaped (backslash
  * and double quote), and control characters are refused by the API schema before they reach here, so a filter value can
@@ -10,12 +12,7 @@ export interface SubscriptionFilters {
   planId?: string;
 }
 
-const ATTRIBUTES: Record<keyof SubscriptionFilters, string> = {
-  status: 'SubscriptionStatus',
-  gateway: 'Gateway',
-  customerId: 'CustomerId',
-  planId: 'PlanId',
-};
+const ATTRIBUTES: Record<keyof SubscriptionFilters, string> = FILTER_ATTRIBUTES;
 
 export const quoteVisibilityValue = (value: string): string => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 

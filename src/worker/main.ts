@@ -3,6 +3,7 @@ import { loadConfig } from '../config';
 import { loadConnections } from '../gateways/connections';
 import { chargeloopDataConverter } from '../temporal/codec/data-converter';
 import { createWorkerActivities } from './activities';
+import { workflowBundlerOptions } from './bundle-options';
 
 /** Worker process: runs subscription workflows and their activities until SIGINT/SIGTERM, then drains. */
 async function main(): Promise<void> {
@@ -18,9 +19,9 @@ async function main(): Promise<void> {
   });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   try {
-    const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = config.WORKFLOW_BUNDLE_PATH
+    const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> = config.WORKFLOW_BUNDLE_PATH
       ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
-      : { workflowsPath: require.resolve('../workflows') };
+      : { workflowsPath: require.resolve('../workflows'), bundlerOptions: workflowBundlerOptions() };
     const worker = await Worker.create({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,

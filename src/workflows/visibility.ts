@@ -1,14 +1,6 @@
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { formatMoney } from '../shared/money';
-import {
-  CustomerIdAttr,
-  GatewayAttr,
-  GatewayConnectionIdAttr,
-  NextChargeAtAttr,
-  PlanIdAttr,
-  SubscriptionStatusAttr,
-} from '../shared/search-attributes';
+import { searchAttributePairs } from '../shared/search-attributes';
 import type { SubscriptionState } from './subscription-state';
 
 /**
@@ -26,15 +18,16 @@ export class Visibility {
     const key = [s.status, s.plan.id, next ?? ''].join('|');
     if (key !== this.published) {
       this.published = key;
-      const pairs: SearchAttributeUpdatePair[] = [
-        { key: SubscriptionStatusAttr, value: s.status },
-        { key: GatewayAttr, value: s.input.gateway },
-        { key: GatewayConnectionIdAttr, value: s.input.gatewayConnectionId },
-        { key: CustomerIdAttr, value: s.input.customer.id },
-        { key: PlanIdAttr, value: s.plan.id },
-        { key: NextChargeAtAttr, value: next ? new Date(next) : null },
-      ];
-      upsertSearchAttributes(pairs);
+      upsertSearchAttributes(
+        searchAttributePairs({
+          status: s.status,
+          gateway: s.input.gateway,
+          gatewayConnectionId: s.input.gatewayConnectionId,
+          customerId: s.input.customer.id,
+          planId: s.plan.id,
+          nextChargeAt: next ?? null,
+        }),
+      );
     }
     setCurrentDetails(currentDetails(this.sub));
   }

@@ -4,9 +4,11 @@ import type { Express } from 'express';
 import { createApp, type AppDeps } from '../../src/api/app';
 import { sha256Hex, type ApiKey } from '../../src/api/auth/api-keys';
 import { createLogger } from '../../src/api/logging';
-import { createGatewayApiDeps } from '../../src/api/gateway-wiring';
 import { createTestClockRouter } from '../../src/api/routes/test-clock';
 import { loadConnections } from '../../src/gateways/connections';
+import { DEV_CODEC_KEYS } from '../../src/temporal/codec/codec-keys';
+import { PageTokens } from '../../src/temporal/page-token';
+import { SubscriptionsFacade } from '../../src/temporal/subscriptions';
 
 /** Test keys: the raw values are what a client sends; the app is configured with their hashes only. */
 export const WRITE_KEY = 'test-write-key-0123456789';
@@ -25,14 +27,18 @@ const sandboxConnections = loadConnections({ GATEWAY_CONNECTIONS_FILE: resolve(_
  * connections (credentials checks off: no gateway is contacted unless a test starts one); override any dependency.
  */
 export function testApp(temporal: Client, taskQueue: string, overrides: Partial<AppDeps> = {}): Express {
-  const logger = createLogger({ level: 'silent' });
-  const gateway = createGatewayApiDeps({ connections: sandboxConnections, temporal, publicBaseUrl: 'http://chargeloop.test', logger, checkConnection: () => Promise.resolve() });
   return createApp({
-    config: { TEMPORAL_TASK_QUEUE: taskQueue, apiKeys: TEST_API_KEYS },
-    temporal,
-    logger,
-    ...gateway,
+    config: { apiKeys: TEST_API_KEYS },
+    temporal: testFacade(temporal, taskQueue),
+    connections: sandboxConnections,
+    publicBaseUrl: 'http://chargeloop.test',
+    checkConnection: () => Promise.resolve(),
+    logger: createLogger({ level: 'silent' }),
     testClockRouter: createTestClockRouter({ temporal, connectionModeOf: (id) => sandboxConnections.get(id)?.mode }),
     ...overrides,
   });
 }
+
+/** The API's Temporal facade over a test client, with page tokens keyed from the development codec key. */
+export const testFacade = (client: Client, taskQueue: string): SubscriptionsFacade =>
+  new SubscriptionsFacade({ client, taskQueue, pageTokens: PageTokens.derivedFrom(DEV_CODEC_KEYS.keys[0]!.key) });

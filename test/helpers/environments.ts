@@ -2,6 +2,7 @@ import { Runtime, DefaultLogger, bundleWorkflowCode, type WorkflowBundleWithSour
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { searchAttributesRequest } from '../../src/temporal/register-search-attributes';
+import { workflowBundlerOptions } from '../../src/worker/bundle-options';
 import { temporalExecutable } from './temporal-binaries';
 
 let runtimeInstalled = false;
@@ -34,9 +35,13 @@ export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
   });
 }
 
-/** Bundle workflow code once per test file; workers take the bundle instead of re-running webpack. */
+/** Bundle workflow code once per test file, with the production bundler options (shared modules preloaded). */
 export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
+  return bundleWorkflowCode({
+    workflowsPath: require.resolve('../../src/workflows'),
+    logger: new DefaultLogger('WARN'),
+    ...workflowBundlerOptions(),
+  });
 }
 
 let queueCounter = 0;

@@ -34,10 +34,10 @@ export async function startSandboxHarness(options: HarnessOptions = {}): Promise
   const signals: SandboxHarness['signals'] = [];
   const keysOnly = testConnections(undefined, overrides);
   const receiver = express().use(
-    createWebhooksRouter({ connections: testConnections(undefined, { ...overrides, ...receiverOverrides }), logger: quiet, signalSubscription: async (subscriptionId, event) => {
+    createWebhooksRouter({ connections: testConnections(undefined, { ...overrides, ...receiverOverrides }), logger: quiet, subscriptions: { signal: async (subscriptionId, event) => {
       if (beforeSignal) await beforeSignal(subscriptionId, event);
       signals.push({ subscriptionId, event });
-    } }),
+    } } }),
   );
   const server: Server = await new Promise((resolve) => {
     const s = receiver.listen(0, '127.0.0.1', () => resolve(s));

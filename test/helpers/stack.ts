@@ -5,7 +5,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { createGatewayApiDeps } from '../../src/api/gateway-wiring';
 import { createLogger } from '../../src/api/logging';
 import type { GatewayConnections } from '../../src/gateways/connections';
 import { subscriptionWorkflowId } from '../../src/shared/ids';
@@ -98,7 +97,7 @@ export const closeServer = (server: Server): Promise<void> =>
 
 /**
  * The sandbox (in-process, port 0, webhook retries scaled to almost nothing), Chargeloop's app wired as
- * src/api/main.ts wires it (createGatewayApiDeps over the sandbox connections) listening on port 0, and a worker
+ * src/api/main.ts wires it (over the sandbox connections) listening on port 0, and a worker
  * with the real activities (createWorkerActivities) on a task queue of its own.
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -118,8 +117,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const connections = connectionsAt(sandboxUrl);
   const taskQueue = uniqueTaskQueue('e2e');
   const logger = options.logger ?? createLogger({ level: 'silent' });
-  const gatewayDeps = createGatewayApiDeps({ connections, temporal, publicBaseUrl: 'http://chargeloop.test', logger });
-  const server = testApp(temporal, taskQueue, { ...gatewayDeps, logger }).listen(0, '127.0.0.1');
+  const server = testApp(temporal, taskQueue, { connections, checkConnection: undefined, logger }).listen(0, '127.0.0.1');
   apiUrl = await listen(server);
 
   const worker = workerControl(bundle, taskQueue, connections, options.dataConverter);

@@ -1,7 +1,6 @@
 import request from 'supertest';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createGatewayApiDeps } from '../../src/api/gateway-wiring';
 import { parseConnections } from '../../src/gateways/connections';
 import { bearer, READ_KEY, testApp } from '../helpers/api';
 import { client, createBody, eventually, newKey } from '../helpers/api-requests';
@@ -56,8 +55,7 @@ describe('POST /v1/subscriptions on the Temporal dev server', () => {
     const connections = parseConnections({
       'paystack-ke': { gateway: 'paystack', mode: 'test', keys: { secretKey: 'sk_test_x' }, authorizationMinimums: { KES: 500 } },
     });
-    const gatewayDeps = createGatewayApiDeps({ connections, temporal: env.client, publicBaseUrl: 'http://127.0.0.1:3000', checkConnection: () => Promise.resolve() });
-    const kenya = client(testApp(env.client, taskQueue, gatewayDeps));
+    const kenya = client(testApp(env.client, taskQueue, { connections, publicBaseUrl: 'http://127.0.0.1:3000' }));
     const plan = { id: 'ke', amount: 100000, currency: 'KES', interval: 'month', intervalCount: 1, trialDays: 0, totalCycles: null };
     const res = await kenya.post('/v1/subscriptions', createBody({ plan, gatewayConnectionId: 'paystack-ke' })).expect(201);
     expect(res.body.authorization.amount).toEqual({ amount: 500, currency: 'KES' });

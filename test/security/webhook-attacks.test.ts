@@ -12,7 +12,7 @@ const quiet: RouteLogger = { info: () => undefined, warn: () => undefined, error
 function setup() {
   const signals: Signal[] = [];
   const app = express().use(
-    createWebhooksRouter({ connections: testConnections(), logger: quiet, signalSubscription: (subscriptionId, event) => Promise.resolve(void signals.push({ subscriptionId, event })) }),
+    createWebhooksRouter({ connections: testConnections(), logger: quiet, subscriptions: { signal: (subscriptionId, event) => Promise.resolve(void signals.push({ subscriptionId, event })) } }),
   );
   return { app, signals };
 }
@@ -66,10 +66,12 @@ describe('webhook attacks with one captured signed delivery', () => {
       createWebhooksRouter({
         connections: testConnections(),
         logger: quiet,
-        signalSubscription: (subscriptionId, event) => {
-          if (!workflowExists) return Promise.reject(Object.assign(new Error('not found'), { name: 'WorkflowNotFoundError' }));
-          signals.push({ subscriptionId, event });
-          return Promise.resolve();
+        subscriptions: {
+          signal: (subscriptionId, event) => {
+            if (!workflowExists) return Promise.reject(Object.assign(new Error('not found'), { name: 'WorkflowNotFoundError' }));
+            signals.push({ subscriptionId, event });
+            return Promise.resolve();
+          },
         },
       }),
     );

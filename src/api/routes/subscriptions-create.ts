@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { CreateSubscriptionBodySchema, type SubscriptionInput } from '../../shared/schemas';
-import { createSubscription } from '../../temporal/create-subscription';
+import { validateSubscriptionForConnection } from '../../gateways/rules';
 import { idempotencyKeyHash, requestHash, subscriptionIdFromKey } from '../../temporal/idempotency';
 import { idempotencyScope } from '../idempotency-key';
 import { parseOrThrow, validationProblem } from '../problem';
@@ -16,14 +16,15 @@ export function createSubscriptionCreateRouter(deps: SubscriptionRoutesDeps): Ro
   router.post('/v1/subscriptions', async (req, res) => {
     const scope = idempotencyScope(req, res);
     const body = parseOrThrow(CreateSubscriptionBodySchema, req.body ?? {});
-    const gateway = deps.gatewayOf(body.gatewayConnectionId);
-    if (!gateway) {
+    const connection = deps.connections.get(body.gatewayConnectionId);
+    if (!connection) {
       throw validationProblem([{ field: 'gatewayConnectionId', message: `no gateway connection "${body.gatewayConnectionId}" is configured` }]);
     }
-    const ruleErrors = deps.validateForGateway(body);
+    const { gateway } = connection;
+    const ruleErrors = validateSubscriptionForConnection(body, connection);
     if (ruleErrors.length > 0) throw validationProblem(ruleErrors, `The ${gateway} connection cannot run this subscription.`);
 
-    const minimums = deps.authorizationMinimumsOf(body.gatewayConnectionId);
+    const minimums = connection.authorizationMinimums;
     const input: SubscriptionInput = {
       subscriptionId: body.id ?? subscriptionIdFromKey(scope),
       customer: body.customer,
@@ -35,7 +36,7 @@ export function createSubscriptionCreateRouter(deps: SubscriptionRoutesDeps): Ro
       ...(minimums ? { authorizationMinimums: minimums } : {}),
       createdAt: deps.now().toISOString(),
     };
-    const { view, replayed } = await createSubscription(deps.temporal, deps.taskQueue, input, {
+    const { view, replayed } = await deps.subscriptions.create(input, {
       // The parsed body (defaults applied) is the request's meaning: key order and omitted defaults do not matter.
       idempotency: { keyHash: idempotencyKeyHash(scope), requestHash: requestHash(body) },
       checkoutWaitMs: deps.checkoutWaitMs,

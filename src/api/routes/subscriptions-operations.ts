@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { SubscriptionIdSchema, subscriptionWorkflowId } from '../../shared/ids';
+import { validatePlanForConnection } from '../../gateways/rules';
+import { SubscriptionIdSchema } from '../../shared/ids';
 import {
   cancelUpdate,
   CancelRequestSchema,
@@ -12,12 +12,9 @@ import {
   RefundRequestSchema,
   resumeUpdate,
   retryNowUpdate,
-  stateQuery,
 } from '../../shared/messages';
 import type { SubscriptionView } from '../../shared/state';
-import { SubscriptionNotFoundError } from '../../temporal/errors';
 import { updateIdFromKey } from '../../temporal/idempotency';
-import { runSubscriptionUpdate } from '../../temporal/subscription-updates';
 import { idempotencyScope } from '../idempotency-key';
 import { parseOrThrow, validationProblem } from '../problem';
 import { EmptyBodySchema } from '../schemas';
@@ -27,7 +24,7 @@ import type { SubscriptionRoutesDeps } from './subscription-deps';
  * The operations that change a subscription, each one workflow update: the workflow's validator refuses what its
  * state does not allow (→ 409 with its reason) before anything is written to history.
  */
-export function createSubscriptionOperationsRouter(deps: Pick<SubscriptionRoutesDeps, 'temporal' | 'validatePlanChange'>): Router {
+export function createSubscriptionOperationsRouter(deps: Pick<SubscriptionRoutesDeps, 'subscriptions' | 'connections'>): Router {
   const router = Router();
 
   /** Parses the id and key, runs the update, answers 200 with the new view. */
@@ -36,7 +33,7 @@ export function createSubscriptionOperationsRouter(deps: Pick<SubscriptionRoutes
     const scope = idempotencyScope(req, res);
     // The key is scoped to the subscription too: one key may serve "cancel A" and "cancel B" in a batch job.
     const updateId = updateIdFromKey({ principal: scope.principal, key: `${id}\n${scope.key}` });
-    res.json(await runSubscriptionUpdate(deps.temporal, id, def, args, updateId));
+    res.json(await deps.subscriptions.update(id, def, args, updateId));
   }
 
   const empty = (req: Request): void => void parseOrThrow(EmptyBodySchema, req.body ?? {});
@@ -64,14 +61,9 @@ export function createSubscriptionOperationsRouter(deps: Pick<SubscriptionRoutes
     idempotencyScope(req, res); // checked before the state query, so a request without a key costs nothing
     const plan = parseOrThrow(ChangePlanRequestSchema, req.body ?? {});
     // The gateway's rules need the subscription's connection, which only the workflow knows.
-    let connectionId: string;
-    try {
-      connectionId = (await deps.temporal.workflow.getHandle(subscriptionWorkflowId(id)).query(stateQuery)).gatewayConnectionId;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new SubscriptionNotFoundError(id);
-      throw err;
-    }
-    const errors = deps.validatePlanChange(connectionId, plan);
+    const { gatewayConnectionId } = await deps.subscriptions.view(id);
+    const connection = deps.connections.get(gatewayConnectionId);
+    const errors = connection ? validatePlanForConnection(plan, connection, '') : [];
     if (errors.length > 0) throw validationProblem(errors, 'The subscription\'s gateway cannot run this plan.');
     await run(req, res, changePlanUpdate, [plan]);
   });

@@ -1,30 +1,21 @@
 import { Router } from 'express';
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { stateQuery } from '../../shared/messages';
-import { SubscriptionIdSchema, subscriptionWorkflowId } from '../../shared/ids';
-import { SubscriptionNotFoundError } from '../../temporal/errors';
-import { listSubscriptions } from '../../temporal/list-subscriptions';
+import { SubscriptionIdSchema } from '../../shared/ids';
 import { parseOrThrow } from '../problem';
 import { ListSubscriptionsQuerySchema } from '../schemas';
 import type { SubscriptionRoutesDeps } from './subscription-deps';
 
 /** `GET /v1/subscriptions` (visibility, paginated) and `GET /v1/subscriptions/{id}` (the workflow's state query). */
-export function createSubscriptionReadRouter(deps: Pick<SubscriptionRoutesDeps, 'temporal' | 'pageTokens'>): Router {
+export function createSubscriptionReadRouter(deps: Pick<SubscriptionRoutesDeps, 'subscriptions'>): Router {
   const router = Router();
 
   router.get('/v1/subscriptions', async (req, res) => {
     const { pageSize, pageToken, ...filters } = parseOrThrow(ListSubscriptionsQuerySchema, req.query);
-    res.json(await listSubscriptions(deps.temporal, filters, { pageSize, ...(pageToken ? { pageToken } : {}) }, deps.pageTokens));
+    res.json(await deps.subscriptions.list(filters, { pageSize, ...(pageToken ? { pageToken } : {}) }));
   });
 
   router.get('/v1/subscriptions/:id', async (req, res) => {
     const id = parseOrThrow(SubscriptionIdSchema, req.params.id, ['id']);
-    try {
-      res.json(await deps.temporal.workflow.getHandle(subscriptionWorkflowId(id)).query(stateQuery));
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new SubscriptionNotFoundError(id);
-      throw err;
-    }
+    res.json(await deps.subscriptions.view(id));
   });
 
   return router;

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { GatewayConnections } from '../../gateways/connections';
 import { WEBHOOK_ADAPTERS } from '../../gateways/webhooks';
-import type { GatewayEvent } from '../../shared/gateway-events';
 import { GATEWAYS, type Gateway } from '../../shared/gateway-policy';
 import { subscriptionIdFromReference } from '../../shared/ids';
+import type { SubscriptionsFacade } from '../../temporal/subscriptions';
 import { sendProblem } from '../middleware/errors';
 import { Problem } from '../problem';
 import { DedupeCache } from './dedupe-cache';
@@ -12,8 +12,8 @@ import { consoleRouteLogger, type RouteLogger } from './route-logger';
 
 export interface WebhooksRouterDeps {
   connections: GatewayConnections;
-  /** Signal the subscription's workflow; resolves once Temporal accepted it. */
-  signalSubscription: (subscriptionId: string, event: GatewayEvent) => Promise<void>;
+  /** Signals the subscription's workflow (`signal` resolves once Temporal accepted it): the API's Temporal facade. */
+  subscriptions: Pick<SubscriptionsFacade, 'signal'>;
   logger?: RouteLogger;
   /** Largest accepted body; gateways send a few kilobytes. */
   bodyLimit?: string;
@@ -116,7 +116,7 @@ export function createWebhooksRouter(deps: WebhooksRouterDeps): Router {
         continue;
       }
       try {
-        await deps.signalSubscription(subscriptionId, event);
+        await deps.subscriptions.signal(subscriptionId, event);
         signalled++;
         log.info({ ...ctx, eventId: event.eventId, subscriptionId, type: event.type }, 'webhook signalled');
       } catch (err) {

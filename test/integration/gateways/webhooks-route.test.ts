@@ -20,9 +20,11 @@ function setup(signal?: (s: Signal) => Promise<void>) {
     createWebhooksRouter({
       connections: testConnections(),
       logger,
-      signalSubscription: async (subscriptionId, event) => {
-        if (signal) await signal({ subscriptionId, event });
-        signals.push({ subscriptionId, event });
+      subscriptions: {
+        signal: async (subscriptionId, event) => {
+          if (signal) await signal({ subscriptionId, event });
+          signals.push({ subscriptionId, event });
+        },
       },
     }),
   );

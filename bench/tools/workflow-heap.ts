@@ -1,0 +1,57 @@
+import { writeHeapSnapshot } from 'node:v8';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import { stateQuery } from '../../src/shared/messages';
+import { workflowBundlerOptions } from '../../src/worker/bundle-options';
+import { FakeActivities } from '../../test/workflows/support/fake-activities';
+import { subscriptionInput } from '../../test/workflows/support/harness';
+import { temporalExecutable } from '../../test/helpers/temporal-binaries';
+import { baselineWorkflow } from '../workflows';
+
+/**
+ * Heap of cached workflows, measured where they live: the worker runs in debug mode, so workflows run in this
+ * thread and `heapUsed` (after a forced GC) counts them. N parked empty workflows, then N subscriptions waiting
+ * for their checkout to be paid; optionally a heap snapshot for a retainer view.
+ *   node --expose-gc --import tsx bench/tools/workflow-heap.ts [n] [--snapshot] [--no-preload]
+ */
+async function main(): Promise<void> {
+  const n = Number(process.argv[2] ?? 300);
+  const preload = !process.argv.includes('--no-preload');
+  const gc = (globalThis as { gc?: () => void }).gc!;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: temporalExecutable('cli') }, ip: '127.0.0.1', port: 43_321, searchAttributes: SEARCH_ATTRIBUTES },
+  });
+  try {
+    const heap = (): number => {
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const run = async (bundlePath: string, taskQueue: string, activities: object, start: (i: number) => Promise<void>, ready: (i: number) => Promise<boolean>) => {
+      const workflowBundle = await bundleWorkflowCode({ workflowsPath: bundlePath, logger: new DefaultLogger('WARN'), ...(preload ? workflowBundlerOptions() : {}) });
+      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities, debugMode: true, maxCachedWorkflows: n + 10 });
+      return worker.runUntil(async () => {
+        const before = heap();
+        for (let i = 0; i < n; i++) await start(i);
+        for (let i = 0; i < n; i++) while (!(await ready(i))) await new Promise((r) => setTimeout(r, 50));
+        const after = heap();
+        if (process.argv.includes('--snapshot')) console.log('snapshot', writeHeapSnapshot(`/tmp/workflow-heap-${taskQueue}.heapsnapshot`));
+        return (after - before) / n / 1024;
+      });
+    };
+    const empty = await run(require.resolve('../workflows'), 'heap-baseline', { noop: () => Promise.resolve() },
+      async (i) => void (await env.client.workflow.start(baselineWorkflow, { taskQueue: 'heap-baseline', workflowId: `hb-${i}`, args: [{ activities: 1, signals: 1, timers: 1 }] })),
+      async (i) => (await env.client.workflow.getHandle(`hb-${i}`).fetchHistory()).events!.some((e) => e.timerStartedEventAttributes)); 
+    const fake = new FakeActivities();
+    const inputs = Array.from({ length: n }, () => subscriptionInput({ gateway: 'paystack' }));
+    const subs = await run(require.resolve('../../src/workflows'), 'heap-subs', fake.activities(),
+      async (i) => void (await env.client.workflow.start('subscriptionWorkflow', { taskQueue: 'heap-subs', workflowId: `hs-${i}`, args: [inputs[i]] })),
+      async (i) => Boolean((await env.client.workflow.getHandle(`hs-${i}`).query(stateQuery)).authorization));
+    console.log(JSON.stringify({ n, preload, emptyKiB: Number(empty.toFixed(1)), subscriptionKiB: Number(subs.toFixed(1)), ratio: Number((subs / empty).toFixed(2)) }));
+  } finally {
+    await env.teardown();
+  }
+}
+
+void main();
