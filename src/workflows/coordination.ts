@@ -60,6 +60,8 @@ export class Coordination {
   /** A merchant event is being delivered; `outboxHeld` (before 0.3.0) stops new ones before continue-as-new. */
   sending = false;
   outboxHeld = false;
+  /** Cancels the delivery in flight, so continue-as-new carries its event instead of leaving the activity behind. */
+  abandonSend: (() => void) | null = null;
   /** Refund requests running beside the loop; continue-as-new waits for them (bounded by the activity's retries). */
   refundsInFlight = 0;
   /** Failed attempts to open the checkout (the authorization phase never spans a continue-as-new). */

@@ -1,4 +1,4 @@
-import { condition, log } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, log } from '@temporalio/workflow';
 import { notifier } from './activity-proxies';
 import type { Run } from './run';
 
@@ -14,13 +14,22 @@ export async function runOutbox(run: Run): Promise<void> {
     await condition(() => sub.s.outbox.length > 0 && !co.outboxHeld);
     const event = sub.s.outbox[0]!;
     co.sending = true;
+    const scope = new CancellationScope();
+    co.abandonSend = () => scope.cancel();
     try {
-      await notifier.notifyMerchant.executeWithOptions({ summary: `notify ${event.type} #${event.sequence}` }, [event]);
+      await scope.run(() => notifier.notifyMerchant.executeWithOptions({ summary: `notify ${event.type} #${event.sequence}` }, [event]));
     } catch (err) {
+      if (isCancellation(err)) {
+        // Abandoned for continue-as-new (the endpoint is down): the event stays first in the carried outbox.
+        co.sending = false;
+        co.abandonSend = null;
+        continue;
+      }
       // Retries are exhausted (days): give up on this one rather than block every later event forever.
       log.error('merchant event not delivered', { eventId: event.id, type: event.type, error: String(err) });
     } finally {
       co.sending = false;
+      co.abandonSend = null;
     }
     sub.eventSent(event.id);
   }

@@ -30,15 +30,37 @@ function shouldContinueAsNew({ sub, co, f }: Run): boolean {
   return stable && (long || (f.carryUnfinished && workflowInfo().historyLength > HISTORY_EVENTS_PER_RUN));
 }
 
+/** How long continue-as-new waits for a merchant event already in delivery before carrying it instead. */
+const DELIVERY_GRACE_MS = 5 * 60_000;
+
+/** When the loop must act next on its own (a charge, a retry, a verify), or null. */
+function nextDueMs({ sub }: Run): number | null {
+  const s = sub.s;
+  const times = [s.dunning.nextRetryAt, s.nextChargeAt, sub.attempt?.nextCheckAt ?? null].filter((t): t is string => t !== null).map(Date.parse);
+  return times.length > 0 ? Math.min(...times) : null;
+}
+
 /**
  * Parks at the top of the loop, holding nothing, until every handler has finished and no refund request is running;
- * wakes instead for loop work (a webhook, a retry-now), so a handler waiting on the loop never deadlocks it.
+ * wakes instead for loop work (a webhook, a retry-now), so a handler waiting on the loop never deadlocks it. A merchant
+ * event in delivery gets a short grace (never past the loop's next due time); an endpoint that is down does not hold
+ * the loop: the event rides along and the next run sends it again (same event id).
  * Returns true when the run may continue as new now. Nothing awaits between the check and the call.
  */
-async function readyToContinue({ sub, co }: Run): Promise<boolean> {
+async function readyToContinue(run: Run): Promise<boolean> {
+  const { sub, co } = run;
   const loopWork = (): boolean => sub.hasWork() || sub.s.dunning.retryNowRequested;
+  const due = nextDueMs(run);
+  const grace = Math.max(0, Math.min(DELIVERY_GRACE_MS, due === null ? DELIVERY_GRACE_MS : due - sub.now()));
+  // No new delivery starts from here; it stays held through the call to continueAsNew.
+  co.outboxHeld = true;
+  if (co.sending && grace > 0) await condition(() => !co.sending || loopWork(), grace, { summary: 'continue as new once the merchant event in delivery is sent' });
+  // Still in delivery (the endpoint is down): cancel it; its event rides along and the next run sends it again.
+  if (co.sending && !loopWork()) co.abandonSend?.();
   await condition(() => loopWork() || isTerminal(sub.s.status) || (allHandlersFinished() && co.refundsInFlight === 0 && !co.money.isHeld));
-  return !loopWork() && !isTerminal(sub.s.status) && allHandlersFinished() && co.refundsInFlight === 0;
+  const ready = !loopWork() && !isTerminal(sub.s.status) && allHandlersFinished() && co.refundsInFlight === 0;
+  if (!ready) co.outboxHeld = false;
+  return ready;
 }
 
 /** Before 0.3.0: wait for the event in delivery and every handler, then continue if nothing came in meanwhile. */
