@@ -36,7 +36,8 @@ function install<Req>(run: Run, spec: UpdateSpec<Req>): void {
     if (alreadyApplied()) return buildView(sub);
     const req = spec.parse(raw);
     if (!spec.locked(req)) return applyNow(req);
-    if (f.moneyLock) return co.money.run(() => applyNow(req));
+    // Webhooks that arrived first are applied first (a checkout paid, then a cancel), then the lock is taken.
+    if (f.moneyLock) return condition(() => !sub.hasWork() || isTerminal(sub.s.status)).then(() => co.money.run(() => applyNow(req)));
     return untilLoopParked(run, () => applyNow(req));
   };
   const validator = (raw?: unknown): void => {
