@@ -1,4 +1,5 @@
 import { GATEWAY_POLICIES, type CustomerField } from '../shared/gateway-policy';
+import { needsMinimumAuthorization } from '../shared/plan-rules';
 import type { CreateSubscriptionBody, Plan } from '../shared/schemas';
 import { currenciesOf, type GatewayConnection } from './connections';
 
@@ -66,6 +67,14 @@ export function validateSubscriptionForConnection(body: CreateSubscriptionBody, 
     if (value === undefined || value.trim() === '') {
       violations.push({ field: `customer.${field}`, message: `${policy.label} requires the customer's ${FIELD_LABELS[field]}.` });
     }
+  }
+  if (needsMinimumAuthorization(connection.gateway, body.plan) && !connection.flags.refundsEnabled) {
+    // The card is authorized with a small charge that must be refunded; a connection that cannot refund would keep it.
+    const trial = body.plan.trialDays > 0 && GATEWAY_POLICIES[connection.gateway].authorization === 'first_payment';
+    violations.push({
+      field: trial ? 'plan.trialDays' : 'gatewayConnectionId',
+      message: `${policy.label} connection "${connection.id}" cannot refund (flags.refundsEnabled is false), so the minimum authorization charge ${trial ? 'a trial needs' : 'this gateway needs'} could never be refunded.${trial ? ' Enable refunds on the connection or start the subscription without a trial.' : ' Enable refunds on the connection.'}`,
+    });
   }
   return [...violations, ...validatePlanForConnection(body.plan, connection)];
 }

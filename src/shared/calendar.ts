@@ -10,6 +10,11 @@ import type { BillingInterval } from './schemas';
 export interface BillingSchedule {
   readonly interval: BillingInterval;
   readonly intervalCount: number;
+  /**
+   * The day of month to keep when the anchor itself sits on a clamped date: a Jan 31 monthly plan changed to
+   * quarterly at its Feb 28 boundary re-anchors on Feb 28 but keeps day 31 (May 31, Aug 31, Nov 30).
+   */
+  readonly anchorDay?: number | null;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -24,12 +29,12 @@ export function isLeapYear(year: number): boolean {
 }
 
 /** `anchor` plus `months` calendar months, keeping the anchor's day (clamped to month end) and time of day. */
-export function addMonthsClamped(anchorMs: number, months: number): number {
+export function addMonthsClamped(anchorMs: number, months: number, anchorDay?: number | null): number {
   const a = new Date(anchorMs);
   const totalMonths = a.getUTCFullYear() * 12 + a.getUTCMonth() + months;
   const year = Math.floor(totalMonths / 12);
   const monthIndex = totalMonths - year * 12;
-  const day = Math.min(a.getUTCDate(), daysInMonthUtc(year, monthIndex));
+  const day = Math.min(anchorDay ?? a.getUTCDate(), daysInMonthUtc(year, monthIndex));
   return Date.UTC(year, monthIndex, day, a.getUTCHours(), a.getUTCMinutes(), a.getUTCSeconds(), a.getUTCMilliseconds());
 }
 
@@ -46,9 +51,9 @@ export function periodStart(anchorMs: number, schedule: BillingSchedule, n: numb
     case 'week':
       return anchorMs + steps * 7 * DAY_MS;
     case 'month':
-      return addMonthsClamped(anchorMs, steps);
+      return addMonthsClamped(anchorMs, steps, schedule.anchorDay);
     case 'year':
-      return addMonthsClamped(anchorMs, steps * 12);
+      return addMonthsClamped(anchorMs, steps * 12, schedule.anchorDay);
   }
 }
 

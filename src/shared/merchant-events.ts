@@ -16,6 +16,13 @@ export const MERCHANT_EVENT_TYPES = [
   'subscription.incomplete_expired',
   'subscription.trial_started',
   'refund.processed',
+  /** A refund the gateway refused or reported failed: the money is still with the merchant; someone must act. */
+  'refund.failed',
+  /**
+   * A successful payment that cannot count (its cycle was already paid, it came after the subscription ended, or its
+   * checkout was no longer the authorization): Chargeloop refunds it; `refund.processed` follows when it settles.
+   */
+  'payment.refunding',
 ] as const;
 export const MerchantEventTypeSchema = shareable(z.enum(MERCHANT_EVENT_TYPES));
 export type MerchantEventType = z.infer<typeof MerchantEventTypeSchema>;
@@ -39,6 +46,8 @@ export const MerchantEventSchema = shareable(z.object({
       reference: z.string().optional(),
       amount: MoneySchema.optional(),
       reason: z.string().optional(),
+      chargeReference: z.string().optional(),
+      refundReference: z.string().optional(),
       nextChargeAt: z.string().nullable().optional(),
       nextRetryAt: z.string().nullable().optional(),
     })

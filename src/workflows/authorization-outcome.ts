@@ -2,8 +2,8 @@ import { log, patched } from '@temporalio/workflow';
 import type { ChargeOutcome, StoredCard } from '../shared/gateway-port';
 import { formatMoney, type Money } from '../shared/money';
 import type { ChargeRecord } from '../shared/state';
-import { refundAutomatically } from './automatic-refund';
-import type { SubscriptionState } from './subscription-state';
+import { refundNow } from './refunds';
+import type { Run } from './run';
 
 const sameMoney = (a: Money, b: Money): boolean => a.amount === b.amount && a.currency === b.currency;
 
@@ -15,11 +15,12 @@ const sameMoney = (a: Money, b: Money): boolean => a.amount === b.amount && a.cu
  * The refund happens after the reference moves on, so it counts as a merchant-visible refund, not as the automatic
  * refund of the authorization minimum.
  */
-async function refuseCheckoutPayment(sub: SubscriptionState, record: ChargeRecord & { gatewayTransactionId: string; reason: string }): Promise<void> {
+async function refuseCheckoutPayment(run: Run, record: ChargeRecord & { gatewayTransactionId: string; reason: string }): Promise<void> {
+  const { sub } = run;
   log.error('checkout payment cannot be the authorization; refunding it and opening a new checkout', { reference: record.reference, paid: formatMoney(record.amount), why: record.reason });
   sub.recordCharge(record);
   sub.reopenCheckout();
-  await refundAutomatically(sub, {
+  await refundNow(run, {
     chargeReference: record.reference,
     gatewayTransactionId: record.gatewayTransactionId,
     amount: record.amount,
@@ -33,14 +34,15 @@ async function refuseCheckoutPayment(sub: SubscriptionState, record: ChargeRecor
  * window closes). Returns true when the card is now authorized. Only a success for exactly the amount asked, with a
  * reusable card, authorizes; a decline is recorded and the customer may try again at the same checkout.
  */
-export async function applyAuthorizationOutcome(sub: SubscriptionState, outcome: ChargeOutcome, eventCard?: StoredCard): Promise<boolean> {
+export async function applyAuthorizationOutcome(run: Run, outcome: ChargeOutcome, eventCard?: StoredCard): Promise<boolean> {
+  const { sub } = run;
   const a = sub.s.authorization;
   const base = { cycle: a.isFirstInvoice ? 1 : 0, attempt: 1, reference: a.reference, kind: 'authorization' as const, at: new Date(sub.now()).toISOString() };
   if (outcome.status === 'succeeded') {
     const paid = { ...base, amount: outcome.amount, outcome: 'succeeded' as const, gatewayTransactionId: outcome.gatewayTransactionId };
     // Histories recorded before this check accepted any amount.
     if (!sameMoney(outcome.amount, a.amount) && patched('authorization-amount-must-match')) {
-      await refuseCheckoutPayment(sub, { ...paid, reason: `paid ${formatMoney(outcome.amount)}, asked ${formatMoney(a.amount)}` });
+      await refuseCheckoutPayment(run, { ...paid, reason: `paid ${formatMoney(outcome.amount)}, asked ${formatMoney(a.amount)}` });
       return false;
     }
     const card = eventCard ?? outcome.card;
@@ -50,7 +52,7 @@ export async function applyAuthorizationOutcome(sub: SubscriptionState, outcome:
     }
     // Histories recorded before this check stored a non-reusable card and failed every renewal with it.
     if (!card.reusable && patched('authorization-card-must-be-reusable')) {
-      await refuseCheckoutPayment(sub, { ...paid, reason: 'the card cannot be charged again (not reusable); the customer must use another card' });
+      await refuseCheckoutPayment(run, { ...paid, reason: 'the card cannot be charged again (not reusable); the customer must use another card' });
       return false;
     }
     sub.authorize(card, { ...base, amount: outcome.amount, outcome: 'succeeded', gatewayTransactionId: outcome.gatewayTransactionId });

@@ -3,9 +3,9 @@ import { formatDuration } from '../shared/calendar';
 import { formatMoney } from '../shared/money';
 import { gateway, verifier } from './activity-proxies';
 import { applyAuthorizationOutcome } from './authorization-outcome';
-import { refundAutomatically } from './automatic-refund';
 import { attemptCharge, isDuplicateReference, refusedOutright } from './charging';
-import type { SubscriptionState } from './subscription-state';
+import { refundNow } from './refunds';
+import type { Run } from './run';
 import { buildView } from './view';
 import { waitUntil } from './waits';
 
@@ -16,7 +16,8 @@ const CHECKOUT_BACKOFF = { firstMs: 60_000, maxMs: 30 * 60_000 };
  * durable timer until the authorization window closes; a request the gateway refuses outright (bad connection or
  * currency) can never succeed, so the subscription expires at once with that reason.
  */
-async function openCheckout(sub: SubscriptionState, expiresAt: number, failures: number): Promise<number> {
+async function openCheckout(run: Run, expiresAt: number, failures: number): Promise<number> {
+  const { sub } = run;
   const { input, authorization: a } = sub.s;
   try {
     const result = await gateway.initializeAuthorization.executeWithOptions(
@@ -34,7 +35,7 @@ async function openCheckout(sub: SubscriptionState, expiresAt: number, failures:
       ],
     );
     sub.setCheckout(result.checkoutUrl);
-    sub.checkoutView = buildView(sub);
+    run.co.checkoutView = buildView(sub);
     return 0;
   } catch (err) {
     if (isDuplicateReference(err)) {
@@ -48,38 +49,46 @@ async function openCheckout(sub: SubscriptionState, expiresAt: number, failures:
     }
     const backoff = Math.min(CHECKOUT_BACKOFF.firstMs * 2 ** failures, CHECKOUT_BACKOFF.maxMs);
     log.warn('checkout could not be opened; retrying', { error: String(err), backoffMs: backoff });
-    await waitUntil(sub, Math.min(sub.now() + backoff, expiresAt), `open checkout again in ${formatDuration(backoff)}`);
+    await waitUntil(run, Math.min(sub.now() + backoff, expiresAt), `open checkout again in ${formatDuration(backoff)}`);
     return failures + 1;
   }
 }
 
 /** Refunds the minimum authorization charge exactly once, under its deterministic reference. */
-async function refundAuthorization(sub: SubscriptionState): Promise<void> {
+async function refundAuthorization(run: Run): Promise<void> {
+  const { sub } = run;
   const a = sub.s.authorization;
   const charge = sub.findCharge(a.reference);
   if (!charge?.gatewayTransactionId) return;
-  const status = await refundAutomatically(sub, {
+  const status = await refundNow(run, {
     chargeReference: a.reference,
     gatewayTransactionId: charge.gatewayTransactionId,
     amount: charge.amount,
     reason: 'authorization charge',
     what: 'authorization',
   });
-  if (status === 'pending') a.refunded = true;
+  if (status === 'pending') sub.authorizationRefundRequested();
 }
 
-/** Card authorized: refund a minimum charge, then start the trial, count the first invoice, or charge cycle 1. */
-async function startBilling(sub: SubscriptionState): Promise<void> {
+/**
+ * Card authorized: refund a minimum charge, then start the trial, count the first invoice, or charge cycle 1. The
+ * refund holds no lock, so a cancel during it applies at once and cycle 1 is never charged.
+ */
+async function startBilling(run: Run): Promise<void> {
+  const { sub, co } = run;
   const a = sub.s.authorization;
-  if (!a.isFirstInvoice) await refundAuthorization(sub);
+  if (!a.isFirstInvoice) await refundAuthorization(run);
   if (sub.s.status !== 'incomplete') return; // canceled while the refund ran
   sub.startCalendar();
   const record = sub.findCharge(a.reference);
-  if (a.isFirstInvoice && record) sub.activateWithFirstPayment(record);
-  else if (sub.s.trialEndsAt !== null) sub.startTrial();
+  if (a.isFirstInvoice && record) {
+    sub.activateWithFirstPayment(record);
+    co.cyclesThisRun += 1;
+  } else if (sub.s.trialEndsAt !== null) sub.startTrial();
   else {
     sub.beginCycle();
-    await attemptCharge(sub, 'renewal');
+    co.cyclesThisRun += 1;
+    await attemptCharge(run, 'renewal');
   }
 }
 
@@ -89,7 +98,8 @@ async function startBilling(sub: SubscriptionState): Promise<void> {
  * payment found there authorizes the card as its webhook would have. Histories recorded before this check expire
  * without it.
  */
-async function expireUnlessPaid(sub: SubscriptionState): Promise<void> {
+async function expireUnlessPaid(run: Run): Promise<void> {
+  const { sub } = run;
   const a = sub.s.authorization;
   if (a.checkoutUrl !== null && patched('verify-authorization-before-expiry')) {
     try {
@@ -98,7 +108,7 @@ async function expireUnlessPaid(sub: SubscriptionState): Promise<void> {
       ]);
       // A webhook or an operator may have settled things while the verify ran.
       if (a.status !== 'pending' || sub.s.status !== 'incomplete') return;
-      if (await applyAuthorizationOutcome(sub, outcome)) return;
+      if (await applyAuthorizationOutcome(run, outcome)) return;
       // A mismatched payment reopened the checkout; the window is over all the same.
     } catch (err) {
       log.warn('checkout could not be verified before expiry', { reference: a.reference, error: String(err) });
@@ -109,15 +119,16 @@ async function expireUnlessPaid(sub: SubscriptionState): Promise<void> {
 }
 
 /** One step of `incomplete`: open the checkout, wait for the authorization webhook or the window to close. */
-export async function stepIncomplete(sub: SubscriptionState): Promise<void> {
+export async function stepIncomplete(run: Run): Promise<void> {
+  const { sub, co } = run;
   const a = sub.s.authorization;
   const expiresAt = Date.parse(a.expiresAt);
-  if (a.status === 'authorized') return startBilling(sub);
-  if (sub.now() >= expiresAt) return expireUnlessPaid(sub);
+  if (a.status === 'authorized') return startBilling(run);
+  if (sub.now() >= expiresAt) return expireUnlessPaid(run);
   if (a.checkoutUrl === null) {
-    sub.checkoutFailures = await openCheckout(sub, expiresAt, sub.checkoutFailures);
+    co.checkoutFailures = await openCheckout(run, expiresAt, co.checkoutFailures);
     return;
   }
   const left = expiresAt - sub.now();
-  if (await waitUntil(sub, expiresAt, `await card authorization, expires in ${formatDuration(left)}`)) await expireUnlessPaid(sub);
+  if (await waitUntil(run, expiresAt, `await card authorization, expires in ${formatDuration(left)}`)) await expireUnlessPaid(run);
 }

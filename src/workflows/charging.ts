@@ -1,14 +1,15 @@
-import { ActivityFailure, ApplicationFailure, condition, log, sleep } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
 import { formatDuration } from '../shared/calendar';
 import { GatewayErrors, type ChargeCardInput, type ChargeOutcome } from '../shared/gateway-port';
-import { chargeReference } from '../shared/ids';
 import { formatMoney } from '../shared/money';
 import type { ChargeRecord } from '../shared/state';
 import { gateway, verifier } from './activity-proxies';
-import { processInbox } from './inbox';
-import type { SubscriptionState } from './subscription-state';
+import type { Run } from './run';
+import type { OpenAttempt, Sealed } from './snapshot';
+import { isTerminal } from './state-machine';
+import { waitUntil } from './waits';
 
-type Final = Extract<ChargeOutcome, { status: 'succeeded' | 'declined' }>;
+export type FinalOutcome = Extract<ChargeOutcome, { status: 'succeeded' | 'declined' }>;
 
 const MINUTE = 60_000;
 /** How often a `pending` charge is re-verified when no webhook arrives (doubling up to a day). */
@@ -17,6 +18,8 @@ const PENDING_RECHECK = { firstMs: 30 * MINUTE, maxMs: 24 * 60 * MINUTE };
 const VERIFY_BACKOFF = { firstMs: 5 * MINUTE, maxMs: 6 * 60 * MINUTE };
 /** A reference the gateway never saw is re-sent (same reference, so still at most one charge) this many times. */
 const MAX_RESENDS = 2;
+
+const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** Failures that prove nothing was charged: the gateway refused the request outright. */
 export function refusedOutright(err: unknown): string | null {
@@ -31,6 +34,23 @@ export function isDuplicateReference(err: unknown): boolean {
   return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === GatewayErrors.DuplicateReference;
 }
 
+const summaryOf = (a: Sealed<OpenAttempt>): string => `charge cycle ${a.cycle} attempt ${a.attempt}: ${formatMoney(a.amount)}`;
+
+function chargeInput(run: Run, a: Sealed<OpenAttempt>): ChargeCardInput {
+  const s = run.sub.s;
+  if (!s.card) throw new Error(`no stored card for ${run.sub.id}`);
+  return {
+    gateway: s.input.gateway,
+    connectionId: s.input.gatewayConnectionId,
+    subscriptionId: run.sub.id,
+    customer: s.input.customer,
+    amount: a.amount,
+    reference: a.reference,
+    card: s.card,
+    description: `${s.plan.id} cycle ${a.cycle}`,
+  };
+}
+
 /** One chargeCard call; null when the outcome is unknown (timeouts, retries exhausted). */
 async function callCharge(input: ChargeCardInput, summary: string): Promise<ChargeOutcome | null> {
   try {
@@ -43,97 +63,109 @@ async function callCharge(input: ChargeCardInput, summary: string): Promise<Char
   }
 }
 
-/** Asks the gateway until it answers: a charge with an unknown outcome blocks every new attempt. */
-async function verifyUntilKnown(sub: SubscriptionState, reference: string): Promise<ChargeOutcome> {
-  for (let round = 1, backoff = VERIFY_BACKOFF.firstMs; ; round += 1, backoff = Math.min(backoff * 2, VERIFY_BACKOFF.maxMs)) {
-    try {
-      return await verifier.verifyCharge.executeWithOptions({ summary: `verify ${reference} (round ${round})` }, [
-        { gateway: sub.s.input.gateway, connectionId: sub.s.input.gatewayConnectionId, reference },
-      ]);
-    } catch (err) {
-      log.warn('verify failed; backing off', { reference, round, error: String(err) });
-      await sleep(backoff, { summary: `verify ${reference} again in ${formatDuration(backoff)}` });
+/**
+ * Books a successful charge of a cycle, whenever and however it is learned (the charge call, a webhook, a verify, a
+ * success that arrives after its attempt was recorded as declined). One rule: a cycle keeps at most one payment.
+ * A success for a cycle already paid, for a cycle that is no longer being collected, or after the subscription ended
+ * is recorded, refunded and announced (0.3.0); otherwise it pays its cycle.
+ */
+export function bookSuccess(run: Run, record: ChargeRecord & { gatewayTransactionId: string }): void {
+  const { sub, f } = run;
+  if (f.latePayments) {
+    if (isTerminal(sub.s.status)) return sub.refuseLatePayment(record, `paid after the subscription was ${sub.s.status}`);
+    if (sub.cyclePaid(record.cycle)) return sub.refuseLatePayment(record, `cycle ${record.cycle} was already paid`);
+    if (record.cycle !== sub.s.cycle) return sub.refuseLatePayment(record, `cycle ${record.cycle} is no longer being collected (cycle ${sub.s.cycle} is)`);
+  }
+  sub.chargeSucceeded(record);
+}
+
+/** The open attempt has its outcome: book it and close the attempt. */
+export function finishAttempt(run: Run, outcome: FinalOutcome): void {
+  const { sub, f } = run;
+  const a = sub.closeAttempt();
+  const at = iso(sub.now());
+  const base = { cycle: a.cycle, attempt: a.attempt, reference: a.reference, kind: a.kind } as const;
+  if (outcome.status === 'succeeded') {
+    bookSuccess(run, { ...base, amount: outcome.amount, outcome: 'succeeded', gatewayTransactionId: outcome.gatewayTransactionId, at });
+  } else {
+    sub.chargeDeclined({ ...base, amount: a.amount, outcome: 'declined', reason: outcome.reason, at }, f.spacingFromAttemptStart ? Date.parse(a.startedAt) : sub.now());
+  }
+}
+
+/** Moves the open attempt on from what the gateway answered (null: unknown). */
+function applyAnswer(run: Run, outcome: ChargeOutcome | null): void {
+  const { sub } = run;
+  const a = sub.attempt!;
+  if (outcome === null) return sub.attemptProgress({ phase: 'verify', nextCheckAt: iso(sub.now()) });
+  switch (outcome.status) {
+    case 'succeeded':
+    case 'declined':
+      return finishAttempt(run, outcome);
+    case 'not_found':
+      if (a.resends >= MAX_RESENDS) return finishAttempt(run, { status: 'declined', reference: a.reference, reason: 'the gateway did not process the charge' });
+      return sub.attemptProgress({ phase: 'send', resends: a.resends + 1 });
+    case 'pending': {
+      const recheck = Math.min(PENDING_RECHECK.firstMs * 2 ** a.pendingRounds, PENDING_RECHECK.maxMs);
+      return sub.attemptProgress({ phase: 'await_webhook', nextCheckAt: iso(sub.now() + recheck), pendingRounds: a.pendingRounds + 1 });
     }
   }
 }
 
-/** Waits for the webhook about a pending charge, re-verifying when it does not come. */
-async function awaitConfirmation(sub: SubscriptionState, reference: string, round: number): Promise<ChargeOutcome> {
-  const fromWebhook = await processInbox(sub, reference);
-  if (fromWebhook) return fromWebhook;
-  const recheck = Math.min(PENDING_RECHECK.firstMs * 2 ** round, PENDING_RECHECK.maxMs);
-  const arrived = await condition(() => sub.s.inbox.length > 0, recheck, { summary: `await confirmation of ${reference}, verify in ${formatDuration(recheck)}` });
-  if (arrived) return { status: 'pending', reference };
-  return verifyUntilKnown(sub, reference);
+async function verifyOnce(run: Run): Promise<void> {
+  const { sub } = run;
+  const a = sub.attempt!;
+  try {
+    const outcome = await verifier.verifyCharge.executeWithOptions({ summary: `verify ${a.reference} (round ${a.verifyRounds + 1})` }, [
+      { gateway: sub.s.input.gateway, connectionId: sub.s.input.gatewayConnectionId, reference: a.reference },
+    ]);
+    applyAnswer(run, outcome);
+  } catch (err) {
+    const backoff = Math.min(VERIFY_BACKOFF.firstMs * 2 ** a.verifyRounds, VERIFY_BACKOFF.maxMs);
+    log.warn('verify failed; backing off', { reference: a.reference, round: a.verifyRounds + 1, error: String(err) });
+    sub.attemptProgress({ phase: 'verify', nextCheckAt: iso(sub.now() + backoff), verifyRounds: a.verifyRounds + 1 });
+  }
 }
 
-/** Drives one reference to a definite answer without ever sending a second charge under a new reference. */
-async function resolveCharge(sub: SubscriptionState, input: ChargeCardInput, summary: string): Promise<Final> {
-  let outcome = await callCharge(input, summary);
-  for (let resends = 0, pendingRound = 0; ; ) {
-    if (outcome === null) {
-      sub.awaitingConfirmation = true;
-      outcome = await verifyUntilKnown(sub, input.reference);
-    }
-    switch (outcome.status) {
-      case 'succeeded':
-      case 'declined':
-        return outcome;
-      case 'not_found':
-        if (resends >= MAX_RESENDS) return { status: 'declined', reference: input.reference, reason: 'the gateway did not process the charge' };
-        resends += 1;
-        outcome = await callCharge(input, `${summary} (re-sent)`);
-        break;
-      case 'pending':
-        sub.awaitingConfirmation = true;
-        outcome = await awaitConfirmation(sub, input.reference, pendingRound);
-        pendingRound += 1;
-        break;
-    }
+const due = (run: Run, a: Sealed<OpenAttempt>): boolean => a.nextCheckAt === null || Date.parse(a.nextCheckAt) <= run.sub.now();
+
+/**
+ * Drives the open attempt as far as it goes without a durable wait: send (and re-send a reference the gateway never
+ * saw), verify an unknown outcome. Returns once it has an outcome or must wait. Runs holding the money lock.
+ */
+async function drive(run: Run): Promise<void> {
+  for (;;) {
+    const a = run.sub.attempt;
+    if (!a) return;
+    if (a.phase === 'send') applyAnswer(run, await callCharge(chargeInput(run, a), a.resends > 0 ? `${summaryOf(a)} (re-sent)` : summaryOf(a)));
+    else if (a.phase === 'verify' && due(run, a)) await verifyOnce(run);
+    else return;
   }
 }
 
 /**
- * One charge attempt for the current cycle with its deterministic reference. The outcome moves the subscription:
- * success → active with the next charge on the anchor; decline → dunning per the gateway policy.
+ * One charge attempt for the current cycle with its deterministic reference, as far as it goes at once. Its outcome
+ * moves the subscription (success → active on the anchor; decline → dunning per the gateway policy); an unknown or
+ * pending outcome stays open in the snapshot, and the loop resumes it (stepAttempt), across continue-as-new too.
  */
-export async function attemptCharge(sub: SubscriptionState, kind: 'renewal' | 'manual_retry'): Promise<void> {
-  const s = sub.s;
-  const cycle = s.cycle;
-  const attempt = s.dunning.attemptsMade + 1;
-  s.dunning.attemptsMade = attempt;
-  const reference = chargeReference(sub.id, cycle, attempt);
-  const amount = { amount: s.plan.amount, currency: s.plan.currency };
-  if (!s.card) throw new Error(`no stored card for ${sub.id}`);
-  const base = { cycle, attempt, reference, kind, amount } satisfies Partial<ChargeRecord>;
-  const summary = `charge cycle ${cycle} attempt ${attempt}: ${formatMoney(amount)}`;
-  sub.chargeInFlight = reference;
-  sub.recordCharge({ ...base, outcome: 'pending', at: new Date(sub.now()).toISOString() });
-  try {
-    const outcome = await resolveCharge(
-      sub,
-      {
-        gateway: s.input.gateway,
-        connectionId: s.input.gatewayConnectionId,
-        subscriptionId: sub.id,
-        customer: s.input.customer,
-        amount,
-        reference,
-        card: s.card,
-        description: `${s.plan.id} cycle ${cycle}`,
-      },
-      summary,
-    );
-    const at = new Date(sub.now()).toISOString();
-    if (outcome.status === 'succeeded') {
-      sub.chargeSucceeded({ ...base, amount: outcome.amount, outcome: 'succeeded', gatewayTransactionId: outcome.gatewayTransactionId, at });
-    } else {
-      sub.chargeDeclined({ ...base, outcome: 'declined', reason: outcome.reason, at });
-    }
-  } finally {
-    sub.chargeInFlight = null;
-    sub.awaitingConfirmation = false;
-    sub.attemptsFinished += 1;
-    sub.changed();
+export async function attemptCharge(run: Run, kind: OpenAttempt['kind']): Promise<void> {
+  await run.co.money.run(async () => {
+    run.sub.openAttempt(kind);
+    await drive(run);
+  });
+  run.co.attemptsAnswered += 1;
+}
+
+/** The loop's step while an attempt is open: verify when due, otherwise wait for its webhook or its next check. */
+export async function stepAttempt(run: Run): Promise<void> {
+  const { sub } = run;
+  const a = sub.attempt!;
+  if (a.phase === 'await_webhook' && due(run, a)) sub.attemptProgress({ phase: 'verify', nextCheckAt: iso(sub.now()) });
+  const now = sub.attempt!;
+  if (now.phase !== 'await_webhook' && due(run, now)) {
+    await run.co.money.run(() => drive(run));
+    return;
   }
+  const at = Date.parse(now.nextCheckAt!);
+  const what = now.phase === 'await_webhook' ? `await confirmation of ${now.reference}, verify in` : `verify ${now.reference} again in`;
+  await waitUntil(run, at, `${what} ${formatDuration(at - sub.now())}`);
 }

@@ -1,83 +1,61 @@
-import { ApplicationFailure, condition, log, setHandler } from '@temporalio/workflow';
-import type { z } from 'zod';
+import { condition, currentUpdateInfo, log, setHandler } from '@temporalio/workflow';
 import { GatewayEventSchema } from '../shared/gateway-events';
-import { refundReference } from '../shared/ids';
-import {
-  cancelUpdate,
-  CancelRequestSchema,
-  changePlanUpdate,
-  ChangePlanRequestSchema,
-  checkoutUpdate,
-  gatewayEventSignal,
-  pauseUpdate,
-  refundUpdate,
-  RefundRequestSchema,
-  resumeUpdate,
-  retryNowUpdate,
-  stateQuery,
-  UPDATE_REFUSED,
-} from '../shared/messages';
-import { formatMoney } from '../shared/money';
-import { SubscriptionErrors } from '../shared/workflow-errors';
-import { gateway } from './activity-proxies';
-import { cancelRefusal, changePlanRefusal, pauseRefusal, planRefund, resumeRefusal, retryNowRefusal } from './refusals';
+import { checkoutUpdate, gatewayEventSignal, stateQuery } from '../shared/messages';
+import type { SubscriptionView } from '../shared/state';
+import type { Run } from './run';
 import { isTerminal } from './state-machine';
-import type { SubscriptionState } from './subscription-state';
+import { refuseIf, UPDATES, type UpdateSpec } from './updates';
 import { buildView } from './view';
 
-function refuseIf(reason: string | null): void {
-  if (reason !== null) throw ApplicationFailure.create({ type: UPDATE_REFUSED, message: reason, nonRetryable: true });
-}
-
-/** Parses an update argument, refusing (not failing the workflow) when it does not match the schema. */
-function parseOrRefuse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) refuseIf(`invalid request: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-  return parsed.data as z.infer<S>;
+/** Before 0.3.0, cancel and pause waited for the loop to be parked with nothing in flight. */
+async function untilLoopParked<T>({ sub, co }: Run, then: () => T | Promise<T>): Promise<T> {
+  await condition(() => isTerminal(sub.s.status) || (co.parked && sub.attempt === null && !sub.hasWork()));
+  return then();
 }
 
 /**
- * Operations that end or suspend billing wait until the main loop is parked with nothing in flight (a charge, a
- * webhook not yet applied), then re-check: state may have moved meanwhile. A terminal state ends the wait too, so
- * a handler never waits for a loop that has finished.
+ * Installs one operation from its spec. An update id already applied (a retry of the same Idempotency-Key, even after
+ * continue-as-new) answers the current view and changes nothing.
  */
-async function afterInFlightWorkSettles(sub: SubscriptionState): Promise<void> {
-  await condition(() => isTerminal(sub.s.status) || (sub.idle && sub.chargeInFlight === null && !sub.hasWork()));
+function install<Req>(run: Run, spec: UpdateSpec<Req>): void {
+  const { sub, co, f } = run;
+  const alreadyApplied = (): boolean => {
+    const id = currentUpdateInfo()?.id;
+    return id !== undefined && sub.hasApplied(id);
+  };
+  // Synchronous where the operation is: a handler that completes in the same tick keeps the order of commands that
+  // pre-0.3.0 histories recorded (the update completes before the merchant event it queued is sent).
+  const applyNow = (req: Req): SubscriptionView | Promise<SubscriptionView> => {
+    refuseIf(spec.refusal(run, req));
+    const id = currentUpdateInfo()?.id;
+    if (id !== undefined) sub.applied(id, spec.def.name);
+    const applying = spec.apply(run, req);
+    return applying instanceof Promise ? applying.then(() => buildView(sub)) : buildView(sub);
+  };
+  const handler = (raw?: unknown): SubscriptionView | Promise<SubscriptionView> => {
+    if (alreadyApplied()) return buildView(sub);
+    const req = spec.parse(raw);
+    if (!spec.locked(req)) return applyNow(req);
+    // Webhooks that arrived first are applied first (a checkout paid, then a cancel), then the lock is taken.
+    if (f.moneyLock) return condition(() => !sub.hasWork() || isTerminal(sub.s.status)).then(() => co.money.run(() => applyNow(req)));
+    return untilLoopParked(run, () => applyNow(req));
+  };
+  const validator = (raw?: unknown): void => {
+    if (!alreadyApplied()) refuseIf(spec.refusal(run, spec.parse(raw)));
+  };
+  // Each spec pairs a definition with its own argument type; setHandler cannot see that through the union.
+  setHandler(spec.def as never, handler as never, { validator: validator as never });
 }
 
-async function refund(sub: SubscriptionState, raw: unknown): Promise<void> {
-  const plan = planRefund(sub, parseOrRefuse(RefundRequestSchema, raw));
-  if (typeof plan === 'string') return refuseIf(plan);
-  const reference = refundReference(plan.charge.reference, plan.n);
-  const reason = (raw as { reason?: string }).reason;
-  // Recorded before the call, so a concurrent refund sees this amount as taken.
-  sub.recordRefund({ reference, chargeReference: plan.charge.reference, amount: plan.amount, status: 'pending', ...(reason ? { reason } : {}), at: new Date(sub.now()).toISOString() });
-  try {
-    const outcome = await gateway.refundCharge.executeWithOptions({ summary: `refund ${formatMoney(plan.amount)} of ${plan.charge.reference}` }, [
-      {
-        gateway: sub.s.input.gateway,
-        connectionId: sub.s.input.gatewayConnectionId,
-        chargeReference: plan.charge.reference,
-        gatewayTransactionId: plan.charge.gatewayTransactionId,
-        amount: plan.amount,
-        reference,
-      },
-    ]);
-    if (outcome.status !== 'pending') sub.settleRefund(reference, outcome.status, outcome.reason);
-  } catch (err) {
-    sub.settleRefund(reference, 'failed', String(err));
-    throw ApplicationFailure.create({ type: SubscriptionErrors.RefundFailed, message: `refund ${reference} failed: ${String(err)}`, nonRetryable: true });
-  }
-}
-
-/** Registers the query, the webhook signal and every update, each refused with a reason when illegal. */
-export function installHandlers(sub: SubscriptionState): void {
+/** Registers the query, the webhook signal, the checkout wait and every operation in UPDATES. */
+export function installHandlers(run: Run): void {
+  const { sub, co } = run;
   setHandler(stateQuery, () => buildView(sub));
 
   // No validator: waiting is always allowed; after a continue-as-new (long after any create) it answers the current view.
   setHandler(checkoutUpdate, async () => {
-    await condition(() => sub.checkoutView !== null || sub.s.status !== 'incomplete');
-    return sub.checkoutView ?? buildView(sub);
+    await condition(() => co.checkoutView !== null || sub.s.status !== 'incomplete');
+    return co.checkoutView ?? buildView(sub);
   });
 
   setHandler(gatewayEventSignal, (raw) => {
@@ -86,75 +64,5 @@ export function installHandlers(sub: SubscriptionState): void {
     if (!sub.acceptEvent(parsed.data)) log.info('duplicate gateway event ignored', { eventId: parsed.data.eventId });
   });
 
-  setHandler(
-    cancelUpdate,
-    async (raw) => {
-      await afterInFlightWorkSettles(sub);
-      const req = parseOrRefuse(CancelRequestSchema, raw);
-      refuseIf(cancelRefusal(sub, req));
-      if (req.at === 'now') sub.cancelNow();
-      else if (!sub.s.cancelAtPeriodEnd) sub.cancelAtPeriodEnd();
-      return buildView(sub);
-    },
-    { validator: (raw) => refuseIf(cancelRefusal(sub, parseOrRefuse(CancelRequestSchema, raw))) },
-  );
-
-  setHandler(
-    pauseUpdate,
-    async () => {
-      await afterInFlightWorkSettles(sub);
-      refuseIf(pauseRefusal(sub));
-      sub.pause();
-      return buildView(sub);
-    },
-    { validator: () => refuseIf(pauseRefusal(sub)) },
-  );
-
-  setHandler(
-    resumeUpdate,
-    () => {
-      refuseIf(resumeRefusal(sub));
-      sub.resume();
-      return buildView(sub);
-    },
-    { validator: () => refuseIf(resumeRefusal(sub)) },
-  );
-
-  setHandler(
-    retryNowUpdate,
-    async () => {
-      refuseIf(retryNowRefusal(sub));
-      const before = sub.attemptsFinished;
-      sub.requestRetryNow();
-      // Answer with the attempt's outcome, not just "accepted".
-      await condition(() => sub.attemptsFinished > before || isTerminal(sub.s.status));
-      return buildView(sub);
-    },
-    { validator: () => refuseIf(retryNowRefusal(sub)) },
-  );
-
-  setHandler(
-    changePlanUpdate,
-    (raw) => {
-      const plan = parseOrRefuse(ChangePlanRequestSchema, raw);
-      refuseIf(changePlanRefusal(sub, plan));
-      sub.changePlan(plan);
-      return buildView(sub);
-    },
-    { validator: (raw) => refuseIf(changePlanRefusal(sub, parseOrRefuse(ChangePlanRequestSchema, raw))) },
-  );
-
-  setHandler(
-    refundUpdate,
-    async (raw) => {
-      await refund(sub, raw);
-      return buildView(sub);
-    },
-    {
-      validator: (raw) => {
-        const plan = planRefund(sub, parseOrRefuse(RefundRequestSchema, raw));
-        if (typeof plan === 'string') refuseIf(plan);
-      },
-    },
-  );
+  for (const spec of UPDATES) install(run, spec as UpdateSpec<unknown>);
 }

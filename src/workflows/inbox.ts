@@ -3,13 +3,15 @@ import type { GatewayEvent } from '../shared/gateway-events';
 import type { ChargeOutcome } from '../shared/gateway-port';
 import { verifier } from './activity-proxies';
 import { applyAuthorizationOutcome } from './authorization-outcome';
+import { bookSuccess, finishAttempt } from './charging';
 import { refundReferenceFor } from './refund-match';
-import type { SubscriptionState } from './subscription-state';
+import type { Run } from './run';
 
 type ChargeEvent = Extract<GatewayEvent, { type: 'charge.succeeded' | 'charge.failed' }>;
 
 /** The outcome a charge webhook reports; unsigned (Flutterwave) events count only once the verify API agrees. */
-async function eventOutcome(sub: SubscriptionState, event: ChargeEvent): Promise<ChargeOutcome | null> {
+async function eventOutcome(run: Run, event: ChargeEvent): Promise<ChargeOutcome | null> {
+  const { sub } = run;
   if (event.needsVerification) {
     try {
       return await verifier.verifyCharge.executeWithOptions({ summary: `verify webhook for ${event.reference}` }, [
@@ -30,40 +32,79 @@ async function eventOutcome(sub: SubscriptionState, event: ChargeEvent): Promise
     : { status: 'declined', reference: event.reference, reason: event.reason };
 }
 
-async function onAuthorizationEvent(sub: SubscriptionState, event: ChargeEvent): Promise<void> {
-  const outcome = await eventOutcome(sub, event);
+async function onAuthorizationEvent(run: Run, event: ChargeEvent): Promise<void> {
+  const { sub } = run;
+  const outcome = await eventOutcome(run, event);
   // Re-check after the verify call: a cancel or expiry may have happened meanwhile.
   if (!outcome || sub.s.authorization.status !== 'pending' || sub.s.status !== 'incomplete') return;
-  await applyAuthorizationOutcome(sub, outcome, event.type === 'charge.succeeded' ? event.card : undefined);
+  await applyAuthorizationOutcome(run, outcome, event.type === 'charge.succeeded' ? event.card : undefined);
+}
+
+/** Whether `reference` names one of this subscription's checkouts (`<id>-auth<n>`). */
+const isCheckoutReference = (run: Run, reference: string): boolean => new RegExp(`^${run.sub.id}-auth\\d+$`).test(reference);
+
+/**
+ * A success for a reference that is no longer awaited: an attempt recorded as declined (re-sent, verified not found,
+ * or failed first and paid later), a checkout that expired, was replaced or belongs to a canceled subscription. The
+ * gateway took the money, so it is never dropped: it pays its cycle if that cycle is still being collected, and is
+ * otherwise refunded with the merchant told (bookSuccess). Duplicates of a recorded success change nothing.
+ */
+async function onLatePayment(run: Run, event: Extract<GatewayEvent, { type: 'charge.succeeded' }>): Promise<void> {
+  const { sub } = run;
+  const record = sub.findCharge(event.reference);
+  if (record?.outcome === 'succeeded') return;
+  if (!record && !isCheckoutReference(run, event.reference)) {
+    log.info('gateway event for an unknown reference changes nothing', { eventId: event.eventId, reference: event.reference });
+    return;
+  }
+  const outcome = await eventOutcome(run, event);
+  if (outcome?.status !== 'succeeded' || sub.findCharge(event.reference)?.outcome === 'succeeded') return;
+  const at = new Date(sub.now()).toISOString();
+  const paid = { amount: outcome.amount, outcome: 'succeeded' as const, gatewayTransactionId: outcome.gatewayTransactionId, at };
+  if (record && record.kind !== 'authorization') return bookSuccess(run, { ...record, ...paid });
+  const why = sub.s.status === 'incomplete' ? 'paid at a checkout that was replaced' : `paid at the checkout after the subscription was ${sub.s.status}`;
+  sub.refuseLatePayment({ cycle: record?.cycle ?? 0, attempt: 1, reference: event.reference, kind: 'authorization', ...paid }, why);
+}
+
+async function applyEvent(run: Run, event: GatewayEvent): Promise<void> {
+  const { sub, f } = run;
+  const settleOpts = { failedMaySettle: f.refundRetries, announceFailure: f.refundRetries };
+  switch (event.type) {
+    case 'refund.processed':
+      return sub.settleRefund(refundReferenceFor(sub.s.refunds, event), 'processed', undefined, settleOpts);
+    case 'refund.failed':
+      return sub.settleRefund(refundReferenceFor(sub.s.refunds, event), 'failed', event.reason, settleOpts);
+    case 'card.revoked':
+      log.warn('the customer revoked the stored card at the gateway', { eventId: event.eventId });
+      return;
+    case 'charge.succeeded':
+    case 'charge.failed': {
+      const open = sub.attempt;
+      const a = sub.s.authorization;
+      if (open && event.reference === open.reference) {
+        const outcome = await eventOutcome(run, event);
+        if (outcome && (outcome.status === 'succeeded' || outcome.status === 'declined') && sub.attempt?.reference === event.reference) finishAttempt(run, outcome);
+      } else if (event.reference === a.reference && a.status === 'pending' && sub.s.status === 'incomplete') {
+        await onAuthorizationEvent(run, event);
+      } else if (f.latePayments && event.type === 'charge.succeeded') {
+        await onLatePayment(run, event);
+      } else {
+        log.info('gateway event changes nothing (late, duplicate or unknown reference)', { eventId: event.eventId, reference: event.reference });
+      }
+    }
+  }
 }
 
 /**
- * Applies buffered webhooks. Refund events settle refunds; the authorization's events authorize the card; an event
- * for `awaitedReference` (a pending charge) is returned to the caller. Anything else is late or duplicate and
- * changes nothing: references already settled are final.
+ * Applies the webhooks that arrived, oldest first, each holding the money lock so no cancel or pause cuts into it.
+ * Refund events settle refunds; the open attempt's events finish it; the checkout's events authorize the card;
+ * anything else is a late payment (booked or refunded) or a duplicate that changes nothing.
  */
-export async function processInbox(sub: SubscriptionState, awaitedReference?: string): Promise<ChargeOutcome | null> {
-  while (sub.s.inbox.length > 0) {
-    const event = sub.s.inbox.shift()!;
-    switch (event.type) {
-      case 'refund.processed':
-        sub.settleRefund(refundReferenceFor(sub.s.refunds, event), 'processed');
-        break;
-      case 'refund.failed':
-        sub.settleRefund(refundReferenceFor(sub.s.refunds, event), 'failed', event.reason);
-        break;
-      case 'charge.succeeded':
-      case 'charge.failed':
-        if (event.reference === awaitedReference) {
-          const outcome = await eventOutcome(sub, event);
-          if (outcome && outcome.status !== 'pending' && outcome.status !== 'not_found') return outcome;
-        } else if (event.reference === sub.s.authorization.reference && sub.s.authorization.status === 'pending') {
-          await onAuthorizationEvent(sub, event);
-        } else {
-          log.info('gateway event changes nothing (late, duplicate or unknown reference)', { eventId: event.eventId, reference: event.reference });
-        }
-        break;
-    }
+export async function settle(run: Run): Promise<void> {
+  while (run.sub.hasWork()) {
+    await run.co.money.run(async () => {
+      const event = run.sub.takeInboxEvent();
+      if (event) await applyEvent(run, event);
+    });
   }
-  return null;
 }

@@ -1,59 +1,61 @@
 import { formatDuration } from '../shared/calendar';
 import { stepIncomplete } from './authorization';
-import { attemptCharge } from './charging';
-import { processInbox } from './inbox';
-import type { SubscriptionState } from './subscription-state';
+import { attemptCharge, stepAttempt } from './charging';
+import type { Run } from './run';
 import { waitUntil } from './waits';
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 /** trialing/active: wait for the next period boundary, then cancel, complete, or bill the next cycle. */
-async function stepScheduled(sub: SubscriptionState): Promise<void> {
+async function stepScheduled(run: Run): Promise<void> {
+  const { sub, co, f } = run;
   const s = sub.s;
   const boundary = sub.nextBoundaryMs();
-  const what = s.cancelAtPeriodEnd ? 'cancel at period end' : sub.isFinished() ? 'complete after the last cycle' : `next charge cycle ${s.cycle + 1}`;
-  if (!(await waitUntil(sub, boundary, `${what} on ${day(boundary)} (in ${formatDuration(boundary - sub.now())})`))) return;
+  const what = s.cancelAtPeriodEnd ? 'cancel at period end' : sub.isFinished() && !s.pendingPlan ? 'complete after the last cycle' : `next charge cycle ${s.cycle + 1}`;
+  if (!(await waitUntil(run, boundary, `${what} on ${day(boundary)} (in ${formatDuration(boundary - sub.now())})`))) return;
   if (s.cancelAtPeriodEnd) return sub.cancelNow();
+  // A plan changed to more cycles (or to unlimited) must take effect before "finished" is decided (0.3.0).
+  if (f.planBeforeFinish) sub.applyPendingPlan(boundary, f.keepAnchorDay);
   if (sub.isFinished()) return sub.complete();
-  sub.applyPendingPlan(boundary);
+  sub.applyPendingPlan(boundary, f.keepAnchorDay);
   sub.beginCycle();
-  await attemptCharge(sub, 'renewal');
+  co.cyclesThisRun += 1;
+  await attemptCharge(run, 'renewal');
 }
 
 /** past_due: the next automatic retry at its time, or at once when a Razorpay retry-now asked for it. */
-async function stepPastDue(sub: SubscriptionState): Promise<void> {
+async function stepPastDue(run: Run): Promise<void> {
+  const { sub } = run;
   const d = sub.s.dunning;
   if (!d.retryNowRequested) {
     const at = d.nextRetryAt === null ? null : Date.parse(d.nextRetryAt);
     const summary = at === null ? 'past due' : `retry attempt ${d.attemptsMade + 1} in ${formatDuration(at - sub.now())}`;
-    if (!(await waitUntil(sub, at, summary))) return;
+    if (!(await waitUntil(run, at, summary))) return;
   }
-  await attemptCharge(sub, d.retryNowRequested ? 'manual_retry' : 'renewal');
+  await attemptCharge(run, sub.s.dunning.retryNowRequested ? 'manual_retry' : 'renewal');
 }
 
 /** unpaid and paused wait for the merchant (retry-now, resume, cancel); nothing is charged meanwhile. */
-async function stepWaitForMerchant(sub: SubscriptionState): Promise<void> {
-  if (sub.s.status === 'unpaid' && sub.s.dunning.retryNowRequested) return attemptCharge(sub, 'manual_retry');
-  await waitUntil(sub, null, sub.s.status);
+async function stepWaitForMerchant(run: Run): Promise<void> {
+  const { sub } = run;
+  if (sub.s.status === 'unpaid' && sub.s.dunning.retryNowRequested) return attemptCharge(run, 'manual_retry');
+  await waitUntil(run, null, sub.s.status);
 }
 
-/** Handles the webhooks that arrived since the last step. */
-export async function settle(sub: SubscriptionState): Promise<void> {
-  while (sub.hasWork()) await processInbox(sub);
-}
-
-export async function step(sub: SubscriptionState): Promise<void> {
-  switch (sub.s.status) {
+/** One step of the loop: the open attempt first (nothing else is charged until its outcome is known), then by status. */
+export async function step(run: Run): Promise<void> {
+  if (run.sub.attempt) return stepAttempt(run);
+  switch (run.sub.s.status) {
     case 'incomplete':
-      return stepIncomplete(sub);
+      return stepIncomplete(run);
     case 'trialing':
     case 'active':
-      return stepScheduled(sub);
+      return stepScheduled(run);
     case 'past_due':
-      return stepPastDue(sub);
+      return stepPastDue(run);
     case 'unpaid':
     case 'paused':
-      return stepWaitForMerchant(sub);
+      return stepWaitForMerchant(run);
     case 'incomplete_expired':
     case 'canceled':
     case 'completed':

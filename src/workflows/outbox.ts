@@ -1,41 +1,52 @@
-import { condition, log } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, log } from '@temporalio/workflow';
 import { notifier } from './activity-proxies';
-import type { SubscriptionState } from './subscription-state';
+import type { Run } from './run';
 
 /**
  * Sends queued merchant events one at a time, in sequence order, beside the billing loop: a merchant endpoint
  * that is down for a weekend delays its events (Temporal retries them) but never a charge. Events are queued
- * synchronously by state changes, even inside update handlers, and what is unsent travels through continue-as-new.
+ * synchronously by state changes, even inside update handlers, and what is unsent travels through continue-as-new
+ * (the event in flight too: the next run sends it again under the same id).
  */
-export async function runOutbox(sub: SubscriptionState): Promise<void> {
+export async function runOutbox(run: Run): Promise<void> {
+  const { sub, co } = run;
   for (;;) {
-    await condition(() => sub.s.outbox.length > 0 && !sub.outboxHeld);
+    await condition(() => sub.s.outbox.length > 0 && !co.outboxHeld);
     const event = sub.s.outbox[0]!;
-    sub.sending = true;
+    co.sending = true;
+    const scope = new CancellationScope();
+    co.abandonSend = () => scope.cancel();
     try {
-      await notifier.notifyMerchant.executeWithOptions({ summary: `notify ${event.type} #${event.sequence}` }, [event]);
+      await scope.run(() => notifier.notifyMerchant.executeWithOptions({ summary: `notify ${event.type} #${event.sequence}` }, [event]));
     } catch (err) {
+      if (isCancellation(err)) {
+        // Abandoned for continue-as-new (the endpoint is down): the event stays first in the carried outbox.
+        co.sending = false;
+        co.abandonSend = null;
+        continue;
+      }
       // Retries are exhausted (days): give up on this one rather than block every later event forever.
       log.error('merchant event not delivered', { eventId: event.id, type: event.type, error: String(err) });
     } finally {
-      sub.sending = false;
+      co.sending = false;
+      co.abandonSend = null;
     }
-    sub.s.outbox.shift();
+    sub.eventSent(event.id);
   }
 }
 
-/** Stops new sends and waits for the one in flight, so the rest can be carried through continue-as-new. */
-export async function holdOutbox(sub: SubscriptionState): Promise<void> {
-  sub.outboxHeld = true;
-  await condition(() => !sub.sending);
+/** Before 0.3.0: stop new sends and wait for the one in flight before continuing as new. */
+export async function holdOutbox(run: Run): Promise<void> {
+  run.co.outboxHeld = true;
+  await condition(() => !run.co.sending);
 }
 
-export function releaseOutbox(sub: SubscriptionState): void {
-  sub.outboxHeld = false;
+export function releaseOutbox(run: Run): void {
+  run.co.outboxHeld = false;
 }
 
 /** Waits until every queued event is sent and `andAlso()` holds (before the workflow completes). */
-export async function drainOutbox(sub: SubscriptionState, andAlso: () => boolean): Promise<void> {
-  releaseOutbox(sub);
-  await condition(() => sub.s.outbox.length === 0 && !sub.sending && andAlso());
+export async function drainOutbox(run: Run, andAlso: () => boolean): Promise<void> {
+  releaseOutbox(run);
+  await condition(() => run.sub.s.outbox.length === 0 && !run.co.sending && andAlso());
 }

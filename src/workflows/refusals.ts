@@ -14,12 +14,21 @@ function closed(sub: SubscriptionState): string | null {
   return isTerminal(sub.s.status) ? `subscription ${sub.id} is ${sub.s.status}` : null;
 }
 
-function confirming(sub: SubscriptionState): string | null {
-  return sub.awaitingConfirmation ? 'a charge is awaiting confirmation from the gateway; try again shortly' : null;
+/** A charge was sent and its outcome is not known yet (pending at the gateway, or being verified). */
+export function awaitingConfirmation(sub: SubscriptionState): boolean {
+  return sub.attempt !== null && sub.attempt.phase !== 'send';
 }
 
-export function cancelRefusal(sub: SubscriptionState, req: CancelRequest): string | null {
-  const refusal = closed(sub) ?? confirming(sub);
+function confirming(sub: SubscriptionState): string | null {
+  return awaitingConfirmation(sub) ? 'a charge is awaiting confirmation from the gateway; try again shortly' : null;
+}
+
+/**
+ * Cancel is refused only when closed (0.3.0): a cancel while a charge awaits confirmation applies at once, and a
+ * success that confirms later is refunded (a payment after the end). Runs before 0.3.0 refused it instead.
+ */
+export function cancelRefusal(sub: SubscriptionState, req: CancelRequest, opts: { allowWhileConfirming: boolean } = { allowWhileConfirming: false }): string | null {
+  const refusal = closed(sub) ?? (opts.allowWhileConfirming ? null : confirming(sub));
   if (refusal) return refusal;
   if (req.at === 'period_end' && sub.s.status !== 'active' && sub.s.status !== 'trialing') {
     return `cancel at period end needs an active or trialing subscription (status is ${sub.s.status}); use at: "now"`;
@@ -44,7 +53,7 @@ export function retryNowRefusal(sub: SubscriptionState): string | null {
   const refusal = closed(sub);
   if (refusal) return refusal;
   const { label, manualRetry } = sub.policy;
-  if (sub.s.dunning.retryNowRequested || sub.chargeInFlight !== null) return 'a charge attempt is already running';
+  if (sub.s.dunning.retryNowRequested || sub.attempt !== null) return 'a charge attempt is already running';
   switch (manualRetry) {
     case 'none':
       return `${label} retries failed renewals on its own schedule; a manual retry is not available`;

@@ -17,6 +17,43 @@ export interface AuthorizationState {
   refunded: boolean;
 }
 
+/**
+ * The charge attempt in progress, carried through continue-as-new: its outcome is unknown or pending at the gateway,
+ * so nothing else may be charged for the cycle until it is known (verified, never guessed).
+ */
+export interface OpenAttempt {
+  cycle: number;
+  attempt: number;
+  reference: string;
+  kind: 'renewal' | 'manual_retry';
+  amount: Money;
+  /** When the attempt was sent: retry spacing counts from here, not from when the answer came. */
+  startedAt: string;
+  /** `send`: the request is being made; `verify`: the outcome is unknown; `await_webhook`: the gateway said pending. */
+  phase: 'send' | 'verify' | 'await_webhook';
+  /** When the next verify runs (`verify` after a failed verify, `await_webhook` when no webhook came). */
+  nextCheckAt: string | null;
+  resends: number;
+  pendingRounds: number;
+  verifyRounds: number;
+}
+
+/** A refund request whose outcome is unknown (the activity failed): sent again under the same reference. */
+export interface RefundRetry {
+  reference: string;
+  chargeReference: string;
+  gatewayTransactionId: string;
+  amount: Money;
+  attempts: number;
+  retryAt: string;
+}
+
+/** An update this subscription applied, by its id (the API's Idempotency-Key): never applied twice, across runs. */
+export interface AppliedUpdate {
+  id: string;
+  name: string;
+}
+
 export interface DunningState {
   /** Attempts made for the cycle being collected, the first included. */
   attemptsMade: number;
@@ -60,7 +97,18 @@ export interface SubscriptionSnapshot {
   eventSequence: number;
   createdAt: string;
   updatedAt: string;
+  // Fields added in 0.3.0; absent in snapshots carried by older runs.
+  openAttempt?: OpenAttempt | null;
+  refundRetries?: RefundRetry[];
+  appliedUpdates?: AppliedUpdate[];
+  /** The day of month the calendar keeps when a plan change re-anchors it on a clamped date (Jan 31 → Feb 28). */
+  billingAnchorDay?: number | null;
+  /** When the subscription reached a terminal status; late payments are refunded until the window after it closes. */
+  endedAt?: string | null;
 }
+
+/** The snapshot as everything outside the entity sees it: read-only, all the way down. */
+export type Sealed<T> = T extends (infer E)[] ? readonly Sealed<E>[] : T extends object ? { readonly [K in keyof T]: Sealed<T[K]> } : T;
 
 /** The argument of every run after the first: the snapshot carried through continue-as-new. */
 export interface ContinuedSubscription {
@@ -72,4 +120,4 @@ export function isContinued(arg: unknown): arg is ContinuedSubscription {
 }
 
 /** How many charges, refunds and webhook ids the snapshot keeps; bounded so carried state stays small. */
-export const RETAINED = { charges: 20, refunds: 50, eventIds: 200 } as const;
+export const RETAINED = { charges: 20, refunds: 50, eventIds: 200, updates: 50 } as const;

@@ -2,137 +2,238 @@ import { firstPeriodIndexAfter, periodStart, trialEnd } from '../shared/calendar
 import type { GatewayEvent } from '../shared/gateway-events';
 import { gatewayPolicy, type GatewayPolicy } from '../shared/gateway-policy';
 import type { StoredCard } from '../shared/gateway-port';
-import { authorizationReference } from '../shared/ids';
+import { authorizationReference, chargeReference as chargeReferenceFor } from '../shared/ids';
 import { merchantEventId, type MerchantEvent, type MerchantEventType } from '../shared/merchant-events';
 import type { Plan } from '../shared/schemas';
-import type { ChargeRecord, RefundRecord, SubscriptionView } from '../shared/state';
+import type { ChargeRecord, RefundRecord } from '../shared/state';
 import type { SubscriptionStatus } from '../shared/status';
+import type { Money } from '../shared/money';
+import { refundReference } from '../shared/ids';
 import { nextRetryAt } from './dunning';
-import { RETAINED, type SubscriptionSnapshot } from './snapshot';
-import { assertTransition } from './state-machine';
+import { RETAINED, type OpenAttempt, type RefundRetry, type Sealed, type SubscriptionSnapshot } from './snapshot';
+import { assertTransition, isTerminal } from './state-machine';
 
 type EventData = MerchantEvent['data'];
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /**
- * The subscription entity: the workflow's main loop and its message handlers change state only through these
- * methods, so every transition is checked, timestamped, announced to the merchant and published to visibility.
- * Pure (no Temporal imports): the clock is injected, the workflow passes its deterministic one.
+ * The subscription entity, sealed: outside this class the snapshot is read-only (`Sealed`), so the main loop and
+ * the message handlers change state only through these methods, each named for what it means. Every transition is
+ * checked, timestamped, announced to the merchant and published to visibility. Pure (no Temporal imports): the
+ * clock is injected, the workflow passes its deterministic one; behaviour that depends on a `patched()` decision
+ * takes that decision as an argument.
  */
 export class SubscriptionState {
   /** Bumped on every change; the main loop's waits wake on it. */
   version = 0;
-  /** Reference of the charge whose activity is running or whose outcome is awaited. */
-  chargeInFlight: string | null = null;
-  /** Set while the outcome is `pending` at the gateway: cancel/pause wait for a definite answer. */
-  awaitingConfirmation = false;
-  /** Attempts finished in this run; retry-now waits for it to move. */
-  attemptsFinished = 0;
-  cyclesThisRun = 0;
-  /** A merchant event is being delivered; `outboxHeld` stops new deliveries before continue-as-new. */
-  sending = false;
-  outboxHeld = false;
-  /** Failed attempts to open the checkout (the authorization phase never spans a continue-as-new). */
-  checkoutFailures = 0;
-  /**
-   * The main loop is parked in a wait: no webhook half-applied, no step half-done. Cancel and pause apply only
-   * then, so they never cut between a payment and its bookkeeping (e.g. the authorization refund).
-   */
-  idle = false;
-  /** The subscription as it was when the checkout opened: the create response, identical for every retry. */
-  checkoutView: SubscriptionView | null = null;
   onChange: () => void = () => undefined;
+  readonly #s: SubscriptionSnapshot;
 
   constructor(
-    readonly s: SubscriptionSnapshot,
+    snapshot: SubscriptionSnapshot,
     private readonly clock: () => number = () => Date.now(),
-  ) {}
+  ) {
+    this.#s = snapshot;
+    // Snapshots carried by runs before 0.3.0 lack these.
+    snapshot.openAttempt ??= null;
+    snapshot.refundRetries ??= [];
+    snapshot.appliedUpdates ??= [];
+  }
+
+  /** Read-only: the snapshot changes only through this class. */
+  get s(): Sealed<SubscriptionSnapshot> {
+    return this.#s;
+  }
+
+  /** The snapshot to carry through continue-as-new. */
+  carried(): SubscriptionSnapshot {
+    return this.#s;
+  }
 
   get id(): string {
-    return this.s.input.subscriptionId;
+    return this.#s.input.subscriptionId;
   }
   get policy(): GatewayPolicy {
-    return gatewayPolicy(this.s.input.gateway);
+    return gatewayPolicy(this.#s.input.gateway);
   }
   now(): number {
     return this.clock();
   }
   /** Webhooks wait for the main loop; merchant events have their own sender (outbox.ts). */
   hasWork(): boolean {
-    return this.s.inbox.length > 0;
+    return this.#s.inbox.length > 0;
+  }
+
+  get attempt(): Sealed<OpenAttempt> | null {
+    return this.#s.openAttempt ?? null;
+  }
+
+  /** The calendar the current plan bills on, with the day of month kept across a re-anchoring plan change. */
+  get calendar(): { interval: Plan['interval']; intervalCount: number; anchorDay: number | null } {
+    return { interval: this.#s.plan.interval, intervalCount: this.#s.plan.intervalCount, anchorDay: this.#s.billingAnchorDay ?? null };
   }
 
   changed(): void {
     this.version += 1;
-    this.s.updatedAt = iso(this.now());
+    this.#s.updatedAt = iso(this.now());
     this.onChange();
   }
 
   emit(type: MerchantEventType, data: EventData = {}): void {
-    const sequence = this.s.eventSequence + 1;
-    this.s.eventSequence = sequence;
-    this.s.outbox.push({
+    const sequence = this.#s.eventSequence + 1;
+    this.#s.eventSequence = sequence;
+    this.#s.outbox.push({
       id: merchantEventId(this.id, sequence),
       type,
       sequence,
       subscriptionId: this.id,
-      customerId: this.s.input.customer.id,
+      customerId: this.#s.input.customer.id,
       occurredAt: iso(this.now()),
-      status: this.s.status,
+      status: this.#s.status,
       data,
     });
   }
 
   transition(to: SubscriptionStatus, event?: MerchantEventType, data: EventData = {}): void {
-    assertTransition(this.s.status, to);
-    this.s.status = to;
+    assertTransition(this.#s.status, to);
+    this.#s.status = to;
+    if (isTerminal(to)) this.#s.endedAt = iso(this.now());
     if (event) this.emit(event, data);
     this.changed();
   }
 
   /** Dedupe on the webhook's event id; returns false for a redelivery. */
   acceptEvent(event: GatewayEvent): boolean {
-    if (this.s.seenEventIds.includes(event.eventId)) return false;
-    this.s.seenEventIds.push(event.eventId);
-    if (this.s.seenEventIds.length > RETAINED.eventIds) this.s.seenEventIds.splice(0, this.s.seenEventIds.length - RETAINED.eventIds);
-    this.s.inbox.push(event);
+    if (this.#s.seenEventIds.includes(event.eventId)) return false;
+    this.#s.seenEventIds.push(event.eventId);
+    if (this.#s.seenEventIds.length > RETAINED.eventIds) this.#s.seenEventIds.splice(0, this.#s.seenEventIds.length - RETAINED.eventIds);
+    this.#s.inbox.push(event);
     this.version += 1;
     return true;
   }
 
+  /** The oldest merchant event was delivered (or given up on): the outbox moves on. */
+  eventSent(eventId: string): void {
+    if (this.#s.outbox[0]?.id === eventId) this.#s.outbox.shift();
+  }
+
+  /** The oldest webhook not yet applied, removed from the inbox. */
+  takeInboxEvent(): GatewayEvent | undefined {
+    return this.#s.inbox.shift();
+  }
+
   findCharge(reference: string): ChargeRecord | undefined {
-    return this.s.charges.find((c) => c.reference === reference);
+    return this.#s.charges.find((c) => c.reference === reference);
   }
 
   recordCharge(record: ChargeRecord): void {
-    const i = this.s.charges.findIndex((c) => c.reference === record.reference);
-    if (i >= 0) this.s.charges[i] = record;
-    else this.s.charges.push(record);
-    if (this.s.charges.length > RETAINED.charges) this.s.charges.splice(0, this.s.charges.length - RETAINED.charges);
-    if (record.outcome === 'succeeded') this.s.lastPayment = record;
+    const i = this.#s.charges.findIndex((c) => c.reference === record.reference);
+    if (i >= 0) this.#s.charges[i] = record;
+    else this.#s.charges.push(record);
+    if (this.#s.charges.length > RETAINED.charges) this.#s.charges.splice(0, this.#s.charges.length - RETAINED.charges);
+    if (record.outcome === 'succeeded') this.#s.lastPayment = record;
     this.changed();
   }
 
   recordRefund(record: RefundRecord): void {
-    const i = this.s.refunds.findIndex((r) => r.reference === record.reference);
-    if (i >= 0) this.s.refunds[i] = record;
-    else this.s.refunds.push(record);
-    if (this.s.refunds.length > RETAINED.refunds) this.s.refunds.splice(0, this.s.refunds.length - RETAINED.refunds);
+    const i = this.#s.refunds.findIndex((r) => r.reference === record.reference);
+    if (i >= 0) this.#s.refunds[i] = record;
+    else this.#s.refunds.push(record);
+    if (this.#s.refunds.length > RETAINED.refunds) this.#s.refunds.splice(0, this.#s.refunds.length - RETAINED.refunds);
     this.changed();
   }
 
-  /** Refund status changes from the activity or a webhook; the merchant hears about a processed refund once. */
-  settleRefund(reference: string, status: RefundRecord['status'], reason?: string): void {
-    const refund = this.s.refunds.find((r) => r.reference === reference);
-    if (!refund || refund.status === status || refund.status !== 'pending') return;
+  /**
+   * Refund status changes from the activity or a webhook; the merchant hears about a processed refund once. The
+   * gateway is the truth: with `failedMaySettle` (0.3.0), a refund marked failed that the gateway later reports
+   * processed becomes processed, and every definite failure is announced (`refund.failed`), so someone acts on it.
+   */
+  settleRefund(reference: string, status: RefundRecord['status'], reason?: string, opts: { failedMaySettle?: boolean; announceFailure?: boolean } = {}): void {
+    const refund = this.#s.refunds.find((r) => r.reference === reference);
+    if (!refund || refund.status === status) return;
+    const settles = refund.status === 'pending' || (opts.failedMaySettle === true && refund.status === 'failed' && status === 'processed');
+    if (!settles) return;
     this.recordRefund({ ...refund, status, ...(reason ? { reason } : {}) });
-    // The refunded authorization minimum is Chargeloop's own mechanics, not a merchant refund: no event for it.
-    const automatic = refund.chargeReference === this.s.authorization.reference && !this.s.authorization.isFirstInvoice;
-    if (automatic) this.s.authorization.refunded = status !== 'failed';
-    else if (status === 'processed') {
-      this.emit('refund.processed', { reference, amount: refund.amount });
-      this.changed();
+    this.dropRefundRetry(reference);
+    // The refunded authorization minimum is Chargeloop's own mechanics, not a merchant refund: no event when it works.
+    const automatic = refund.chargeReference === this.#s.authorization.reference && !this.#s.authorization.isFirstInvoice;
+    if (automatic) this.#s.authorization.refunded = status !== 'failed';
+    if (status === 'processed' && !automatic) this.emit('refund.processed', { reference, amount: refund.amount });
+    if (status === 'failed' && opts.announceFailure === true) {
+      this.emit('refund.failed', { reference, chargeReference: refund.chargeReference, amount: refund.amount, ...(reason ? { reason } : {}) });
     }
+    this.changed();
+  }
+
+  /** The authorization minimum's refund was asked for and the gateway took it (settled later by its webhook). */
+  authorizationRefundRequested(): void {
+    this.#s.authorization.refunded = true;
+    this.changed();
+  }
+
+  // ── refunds Chargeloop makes on its own, and their retries ─────────────────
+
+  /**
+   * Records a refund Chargeloop owes (a payment that cannot count) under the charge's first refund reference, so it
+   * is refunded at most once, and queues its request. Returns the refund's reference, or null when it already exists.
+   */
+  owesRefund(r: { chargeReference: string; gatewayTransactionId: string; amount: Money; reason: string }): string | null {
+    const reference = refundReference(r.chargeReference);
+    if (this.#s.refunds.some((x) => x.reference === reference)) return null;
+    this.recordRefund({ reference, chargeReference: r.chargeReference, amount: r.amount, status: 'pending', reason: r.reason, at: iso(this.now()) });
+    this.retryRefundAt({ reference, chargeReference: r.chargeReference, gatewayTransactionId: r.gatewayTransactionId, amount: r.amount, attempts: 0, retryAt: iso(this.now()) });
+    return reference;
+  }
+
+  /** A refund request whose outcome is unknown (or not sent yet): sent again at `retryAt` under the same reference. */
+  retryRefundAt(retry: RefundRetry): void {
+    const queue = this.#s.refundRetries!;
+    const i = queue.findIndex((r) => r.reference === retry.reference);
+    if (i >= 0) queue[i] = retry;
+    else queue.push(retry);
+    this.changed();
+  }
+
+  dropRefundRetry(reference: string): void {
+    const queue = this.#s.refundRetries!;
+    const i = queue.findIndex((r) => r.reference === reference);
+    if (i >= 0) queue.splice(i, 1);
+  }
+
+  /**
+   * A successful payment that cannot count (the cycle is already paid, the subscription has ended, or the checkout is
+   * no longer the authorization): recorded, owed back, and the merchant is told why.
+   */
+  refuseLatePayment(record: ChargeRecord & { gatewayTransactionId: string }, why: string): void {
+    const lastPayment = this.#s.lastPayment;
+    this.recordCharge({ ...record, reason: why });
+    this.#s.lastPayment = lastPayment; // a payment owed back is not the subscription's last payment
+    const refund = this.owesRefund({ chargeReference: record.reference, gatewayTransactionId: record.gatewayTransactionId, amount: record.amount, reason: why });
+    this.emit('payment.refunding', { reference: record.reference, amount: record.amount, reason: why, ...(refund ? { refundReference: refund } : {}) });
+    this.changed();
+  }
+
+  /** Whether `cycle` already has a successful charge (at most one payment per cycle is ever kept). */
+  cyclePaid(cycle: number): boolean {
+    return this.#s.charges.some((c) => c.cycle === cycle && c.kind !== 'authorization' && c.outcome === 'succeeded') || (cycle === 1 && this.firstInvoicePaid());
+  }
+
+  private firstInvoicePaid(): boolean {
+    const a = this.#s.authorization;
+    return a.isFirstInvoice && a.status === 'authorized';
+  }
+
+  // ── updates applied, by id ─────────────────────────────────────────────────
+
+  hasApplied(updateId: string): boolean {
+    return this.#s.appliedUpdates!.some((u) => u.id === updateId);
+  }
+
+  /** Remembers an applied update's id (bounded), so a retry with the same id after continue-as-new changes nothing. */
+  applied(updateId: string, name: string): void {
+    const list = this.#s.appliedUpdates!;
+    list.push({ id: updateId, name });
+    if (list.length > RETAINED.updates) list.splice(0, list.length - RETAINED.updates);
   }
 
   // ── authorization ──────────────────────────────────────────────────────────
@@ -142,33 +243,33 @@ export class SubscriptionState {
    * Nobody can pay a checkout nobody has, so the next one opens under the next deterministic reference.
    */
   useNextAuthorizationReference(): void {
-    const a = this.s.authorization;
+    const a = this.#s.authorization;
     const attempt = Number(/-auth(\d+)$/.exec(a.reference)?.[1] ?? 1);
-    a.reference = authorizationReference(this.s.input.subscriptionId, attempt + 1);
+    a.reference = authorizationReference(this.#s.input.subscriptionId, attempt + 1);
     this.changed();
   }
 
   /** The current checkout's reference is spent (paid with the wrong amount): the next one opens under the next reference. */
   reopenCheckout(): void {
     this.useNextAuthorizationReference();
-    this.s.authorization.checkoutUrl = null;
+    this.#s.authorization.checkoutUrl = null;
     this.changed();
   }
 
   setCheckout(checkoutUrl: string): void {
-    this.s.authorization.checkoutUrl = checkoutUrl;
+    this.#s.authorization.checkoutUrl = checkoutUrl;
     this.changed();
   }
 
   authorize(card: StoredCard, record: ChargeRecord): void {
-    this.s.card = card;
-    this.s.authorization.status = 'authorized';
+    this.#s.card = card;
+    this.#s.authorization.status = 'authorized';
     this.recordCharge(record);
   }
 
   expireAuthorization(reason?: string): void {
-    this.s.authorization.status = 'expired';
-    this.transition('incomplete_expired', 'subscription.incomplete_expired', { reference: this.s.authorization.reference, ...(reason ? { reason } : {}) });
+    this.#s.authorization.status = 'expired';
+    this.transition('incomplete_expired', 'subscription.incomplete_expired', { reference: this.#s.authorization.reference, ...(reason ? { reason } : {}) });
   }
 
   /**
@@ -177,68 +278,101 @@ export class SubscriptionState {
    */
   startCalendar(): void {
     const now = this.now();
-    const trialEndMs = this.s.plan.trialDays > 0 ? trialEnd(now, this.s.plan.trialDays) : null;
+    const trialEndMs = this.#s.plan.trialDays > 0 ? trialEnd(now, this.#s.plan.trialDays) : null;
     const base = trialEndMs ?? now;
-    const configured = this.s.input.billingAnchor ? Date.parse(this.s.input.billingAnchor) : null;
+    const configured = this.#s.input.billingAnchor ? Date.parse(this.#s.input.billingAnchor) : null;
     const anchor = configured !== null && configured > base ? configured : base;
-    this.s.billingAnchor = iso(anchor);
-    this.s.periodIndex = 0;
-    this.s.nextChargeAt = iso(anchor);
+    this.#s.billingAnchor = iso(anchor);
+    this.#s.periodIndex = 0;
+    this.#s.nextChargeAt = iso(anchor);
     // Time before a later anchor is free, like a trial: the first charge happens at the anchor.
-    this.s.trialEndsAt = anchor > now ? iso(anchor) : null;
+    this.#s.trialEndsAt = anchor > now ? iso(anchor) : null;
   }
 
   /** The first payment already paid cycle 1 (Flutterwave/Razorpay without trial). */
   activateWithFirstPayment(record: ChargeRecord): void {
-    this.s.cycle = 1;
-    this.cyclesThisRun += 1;
+    this.#s.cycle = 1;
     this.schedulePaidPeriod(0);
-    this.s.trialEndsAt = null;
-    this.transition('active', 'subscription.activated', { cycle: 1, reference: record.reference, nextChargeAt: this.s.nextChargeAt });
-    this.emit('invoice.paid', { cycle: 1, attempt: 1, reference: record.reference, amount: record.amount, nextChargeAt: this.s.nextChargeAt });
+    this.#s.trialEndsAt = null;
+    this.transition('active', 'subscription.activated', { cycle: 1, reference: record.reference, nextChargeAt: this.#s.nextChargeAt });
+    this.emit('invoice.paid', { cycle: 1, attempt: 1, reference: record.reference, amount: record.amount, nextChargeAt: this.#s.nextChargeAt });
     this.changed();
   }
 
   startTrial(): void {
-    this.transition('trialing', 'subscription.trial_started', { nextChargeAt: this.s.nextChargeAt });
+    this.transition('trialing', 'subscription.trial_started', { nextChargeAt: this.#s.nextChargeAt });
   }
 
   // ── billing ────────────────────────────────────────────────────────────────
 
   anchorMs(): number {
-    if (this.s.billingAnchor === null) throw new Error('billing calendar not started');
-    return Date.parse(this.s.billingAnchor);
+    if (this.#s.billingAnchor === null) throw new Error('billing calendar not started');
+    return Date.parse(this.#s.billingAnchor);
   }
 
   /** Start of the next unbilled period: where the next charge, cancellation at period end or completion happens. */
   nextBoundaryMs(): number {
-    return periodStart(this.anchorMs(), this.s.plan, this.s.periodIndex);
+    return periodStart(this.anchorMs(), this.calendar, this.#s.periodIndex);
   }
 
   isFinished(): boolean {
-    return this.s.plan.totalCycles !== null && this.s.cycle >= this.s.plan.totalCycles;
+    return this.#s.plan.totalCycles !== null && this.#s.cycle >= this.#s.plan.totalCycles;
   }
 
-  /** At a period boundary: a pending plan change takes effect; a new interval re-anchors the calendar here. */
-  applyPendingPlan(boundaryMs: number): void {
-    const next = this.s.pendingPlan;
+  /**
+   * At a period boundary: a pending plan change takes effect; a new interval re-anchors the calendar here. With
+   * `keepAnchorDay` (0.3.0) the calendar keeps the old anchor's day of month, so a Jan 31 plan re-anchored on its
+   * Feb 28 boundary still bills on the 31st (or the month's last day).
+   */
+  applyPendingPlan(boundaryMs: number, keepAnchorDay = false): void {
+    const next = this.#s.pendingPlan;
     if (!next) return;
-    const sameCalendar = next.interval === this.s.plan.interval && next.intervalCount === this.s.plan.intervalCount;
-    this.s.plan = next;
-    this.s.pendingPlan = null;
+    const sameCalendar = next.interval === this.#s.plan.interval && next.intervalCount === this.#s.plan.intervalCount;
+    const anchorDay = this.#s.billingAnchorDay ?? (this.#s.billingAnchor ? new Date(this.#s.billingAnchor).getUTCDate() : null);
+    this.#s.plan = next;
+    this.#s.pendingPlan = null;
     if (!sameCalendar) {
-      this.s.billingAnchor = iso(boundaryMs);
-      this.s.periodIndex = 0;
+      this.#s.billingAnchor = iso(boundaryMs);
+      this.#s.periodIndex = 0;
+      if (keepAnchorDay) this.#s.billingAnchorDay = anchorDay;
     }
     this.changed();
   }
 
   beginCycle(): number {
-    this.s.cycle += 1;
-    this.cyclesThisRun += 1;
-    this.s.dunning = { attemptsMade: 0, nextRetryAt: null, retryNowRequested: false };
+    this.#s.cycle += 1;
+    this.#s.dunning = { attemptsMade: 0, nextRetryAt: null, retryNowRequested: false };
     this.changed();
-    return this.s.cycle;
+    return this.#s.cycle;
+  }
+
+  /** Starts the next attempt of the current cycle: counted, recorded as pending, carried until its outcome is known. */
+  openAttempt(kind: OpenAttempt['kind']): Sealed<OpenAttempt> {
+    const s = this.#s;
+    const attempt = s.dunning.attemptsMade + 1;
+    s.dunning.attemptsMade = attempt;
+    const reference = chargeReferenceFor(this.id, s.cycle, attempt);
+    const amount = { amount: s.plan.amount, currency: s.plan.currency };
+    const open: OpenAttempt = { cycle: s.cycle, attempt, reference, kind, amount, startedAt: iso(this.now()), phase: 'send', nextCheckAt: null, resends: 0, pendingRounds: 0, verifyRounds: 0 };
+    s.openAttempt = open;
+    this.recordCharge({ cycle: s.cycle, attempt, reference, kind, amount, outcome: 'pending', at: open.startedAt });
+    return open;
+  }
+
+  /** The open attempt moves on: re-sent, waiting for its webhook, or to be verified at `nextCheckAt`. */
+  attemptProgress(change: Partial<Pick<OpenAttempt, 'phase' | 'nextCheckAt' | 'resends' | 'pendingRounds' | 'verifyRounds'>>): void {
+    const open = this.#s.openAttempt;
+    if (!open) throw new Error('no open attempt');
+    Object.assign(open, change);
+    this.changed();
+  }
+
+  /** The open attempt has its outcome; the caller books it (chargeSucceeded, chargeDeclined or refuseLatePayment). */
+  closeAttempt(): OpenAttempt {
+    const open = this.#s.openAttempt;
+    if (!open) throw new Error('no open attempt');
+    this.#s.openAttempt = null;
+    return open;
   }
 
   /**
@@ -248,81 +382,85 @@ export class SubscriptionState {
   private schedulePaidPeriod(index: number): void {
     const anchor = this.anchorMs();
     const now = this.now();
-    const paid = Math.max(index, firstPeriodIndexAfter(anchor, this.s.plan, now) - 1);
-    this.s.periodIndex = paid + 1;
-    this.s.currentPeriodStart = iso(periodStart(anchor, this.s.plan, paid));
-    this.s.currentPeriodEnd = iso(periodStart(anchor, this.s.plan, paid + 1));
-    this.s.nextChargeAt = this.isFinished() || this.s.cancelAtPeriodEnd ? null : this.s.currentPeriodEnd;
+    const paid = Math.max(index, firstPeriodIndexAfter(anchor, this.calendar, now) - 1);
+    this.#s.periodIndex = paid + 1;
+    this.#s.currentPeriodStart = iso(periodStart(anchor, this.calendar, paid));
+    this.#s.currentPeriodEnd = iso(periodStart(anchor, this.calendar, paid + 1));
+    this.#s.nextChargeAt = this.isFinished() || this.#s.cancelAtPeriodEnd ? null : this.#s.currentPeriodEnd;
   }
 
   chargeSucceeded(record: ChargeRecord): void {
     this.recordCharge(record);
-    this.schedulePaidPeriod(this.s.periodIndex);
-    this.s.dunning.nextRetryAt = null;
-    this.s.dunning.retryNowRequested = false;
-    this.s.trialEndsAt = null;
-    const data = { cycle: record.cycle, attempt: record.attempt, reference: record.reference, amount: record.amount, nextChargeAt: this.s.nextChargeAt };
-    if (this.s.status !== 'active') this.transition('active', 'subscription.activated', data);
+    this.schedulePaidPeriod(this.#s.periodIndex);
+    this.#s.dunning.nextRetryAt = null;
+    this.#s.dunning.retryNowRequested = false;
+    this.#s.trialEndsAt = null;
+    const data = { cycle: record.cycle, attempt: record.attempt, reference: record.reference, amount: record.amount, nextChargeAt: this.#s.nextChargeAt };
+    if (this.#s.status !== 'active') this.transition('active', 'subscription.activated', data);
     this.emit('invoice.paid', data);
     this.changed();
   }
 
-  /** A declined attempt: past_due while automatic retries remain, otherwise unpaid (access revoked, kept). */
-  chargeDeclined(record: ChargeRecord): void {
+  /**
+   * A declined attempt: past_due while automatic retries remain, otherwise unpaid (access revoked, kept). The next
+   * retry is spaced from `attemptStartedMs` (when the attempt was sent; 0.3.0), not from when its answer came.
+   */
+  chargeDeclined(record: ChargeRecord, attemptStartedMs: number = this.now()): void {
     this.recordCharge(record);
-    const d = this.s.dunning;
+    const d = this.#s.dunning;
     d.retryNowRequested = false;
-    const retryAt = this.s.status === 'unpaid' ? null : nextRetryAt(this.policy, d.attemptsMade, this.now());
+    if (isTerminal(this.#s.status)) return this.changed(); // an attempt resolved after a cancel: nothing more to collect
+    const retryAt = this.#s.status === 'unpaid' ? null : nextRetryAt(this.policy, d.attemptsMade, attemptStartedMs);
     d.nextRetryAt = retryAt === null ? null : iso(retryAt);
-    this.s.nextChargeAt = null;
+    this.#s.nextChargeAt = null;
     const data = { cycle: record.cycle, attempt: record.attempt, reference: record.reference, amount: record.amount, reason: record.reason, nextRetryAt: d.nextRetryAt };
     this.emit('invoice.payment_failed', data);
-    if (retryAt !== null && this.s.status !== 'past_due') this.transition('past_due', 'subscription.past_due', data);
-    else if (retryAt === null && this.s.status !== 'unpaid') this.transition('unpaid', 'subscription.unpaid', data);
+    if (retryAt !== null && this.#s.status !== 'past_due') this.transition('past_due', 'subscription.past_due', data);
+    else if (retryAt === null && this.#s.status !== 'unpaid') this.transition('unpaid', 'subscription.unpaid', data);
     this.changed();
   }
 
   // ── merchant operations (validated by refusals.ts first) ────────────────────
 
   cancelNow(): void {
-    this.s.canceledAt = iso(this.now());
-    this.s.nextChargeAt = null;
-    this.s.dunning.nextRetryAt = null;
+    this.#s.canceledAt = iso(this.now());
+    this.#s.nextChargeAt = null;
+    this.#s.dunning.nextRetryAt = null;
     this.transition('canceled', 'subscription.canceled', { nextChargeAt: null });
   }
 
   cancelAtPeriodEnd(): void {
-    this.s.cancelAtPeriodEnd = true;
-    this.s.nextChargeAt = null;
+    this.#s.cancelAtPeriodEnd = true;
+    this.#s.nextChargeAt = null;
     this.changed();
   }
 
   pause(): void {
-    this.s.pausedAt = iso(this.now());
-    this.s.nextChargeAt = null;
+    this.#s.pausedAt = iso(this.now());
+    this.#s.nextChargeAt = null;
     this.transition('paused', 'subscription.paused', { nextChargeAt: null });
   }
 
   /** Periods that ended while paused are not billed: billing resumes at the next anchor date. */
   resume(): void {
-    this.s.pausedAt = null;
+    this.#s.pausedAt = null;
     const anchor = this.anchorMs();
-    this.s.periodIndex = firstPeriodIndexAfter(anchor, this.s.plan, this.now(), this.s.periodIndex);
-    this.s.nextChargeAt = this.isFinished() || this.s.cancelAtPeriodEnd ? null : iso(periodStart(anchor, this.s.plan, this.s.periodIndex));
-    this.transition('active', 'subscription.resumed', { nextChargeAt: this.s.nextChargeAt });
+    this.#s.periodIndex = firstPeriodIndexAfter(anchor, this.calendar, this.now(), this.#s.periodIndex);
+    this.#s.nextChargeAt = this.isFinished() || this.#s.cancelAtPeriodEnd ? null : iso(periodStart(anchor, this.calendar, this.#s.periodIndex));
+    this.transition('active', 'subscription.resumed', { nextChargeAt: this.#s.nextChargeAt });
   }
 
   complete(): void {
-    this.transition('completed', 'subscription.completed', { cycle: this.s.cycle });
+    this.transition('completed', 'subscription.completed', { cycle: this.#s.cycle });
   }
 
   requestRetryNow(): void {
-    this.s.dunning.retryNowRequested = true;
+    this.#s.dunning.retryNowRequested = true;
     this.changed();
   }
 
   changePlan(plan: Plan): void {
-    this.s.pendingPlan = plan;
+    this.#s.pendingPlan = plan;
     this.changed();
   }
 }

@@ -1,16 +1,18 @@
 import { condition } from '@temporalio/workflow';
-import type { SubscriptionState } from './subscription-state';
+import type { Run } from './run';
 
 /**
- * Waits until `deadlineMs` (null: no deadline) or until anything changes (an update, a webhook, an event to send),
- * so cancel and pause act at once. Returns true when the deadline was reached, false when woken early.
+ * The loop's only durable wait: until `deadlineMs` (null: no deadline) or until anything changes (an update, a
+ * webhook, or `alsoWakeWhen`), so cancel and pause act at once. Never called holding the money lock. Returns true when the deadline
+ * was reached, false when woken early.
  */
-export async function waitUntil(sub: SubscriptionState, deadlineMs: number | null, summary: string): Promise<boolean> {
+export async function waitUntil(run: Run, deadlineMs: number | null, summary: string, alsoWakeWhen: () => boolean = () => false): Promise<boolean> {
+  const { sub, co } = run;
   const seen = sub.version;
-  const woken = (): boolean => sub.version !== seen || sub.hasWork();
+  const woken = (): boolean => sub.version !== seen || sub.hasWork() || alsoWakeWhen();
   const ms = deadlineMs === null ? null : deadlineMs - Date.now();
   if (ms !== null && ms <= 0) return true;
-  sub.idle = true;
+  co.parked = true;
   try {
     if (ms === null) {
       await condition(woken);
@@ -18,6 +20,6 @@ export async function waitUntil(sub: SubscriptionState, deadlineMs: number | nul
     }
     return !(await condition(woken, ms, { summary }));
   } finally {
-    sub.idle = false;
+    co.parked = false;
   }
 }

@@ -24,6 +24,17 @@ describe('validateSubscriptionForConnection', () => {
     expect(v).toEqual([{ field: 'plan.intervalCount', message: expect.stringMatching(/Paystack supports only single intervals/) }]);
   });
 
+  it('a connection that cannot refund refuses a plan whose authorization minimum must be refunded, naming the field', () => {
+    const fw = connections.get('flutterwave-test')!; // refunds off: Flutterwave's default
+    expect(fw.flags.refundsEnabled).toBe(false);
+    const [trial] = validateSubscriptionForConnection(body({ plan: { trialDays: 7 }, gatewayConnectionId: 'flutterwave-test' }), fw);
+    expect(trial).toEqual({ field: 'plan.trialDays', message: expect.stringMatching(/cannot refund \(flags.refundsEnabled is false\)/) });
+    expect(validateSubscriptionForConnection(body({ gatewayConnectionId: 'flutterwave-test' }), fw)).toEqual([]); // no trial: the first invoice authorizes
+    const noRefunds = parseConnections({ ps: { gateway: 'paystack', mode: 'live', keys: { secretKey: 'sk_live_0123456789' }, flags: { refundsEnabled: false } } }).get('ps')!;
+    const [paystack] = validateSubscriptionForConnection(body({ customer: { firstName: 'A', lastName: 'B' } }), noRefunds);
+    expect(paystack?.field).toBe('gatewayConnectionId');
+  });
+
   it('Paystack USD needs the international payments flag', () => {
     const customer = { firstName: 'A', lastName: 'B' };
     const [v] = validateSubscriptionForConnection(body({ customer, plan: { currency: 'USD' } }), paystack);

@@ -1,0 +1,46 @@
+import { patched } from '@temporalio/workflow';
+
+/**
+ * Behaviour added in release 0.3.0, decided once at the start of each run with `patched()`: a run that began on an
+ * older worker (its first task has no marker) keeps the old behaviour until it continues as new, so every committed
+ * history replays; new runs record the markers and get the new behaviour. Each flag names the defect it fixes
+ * (docs/subscription-workflow.md).
+ */
+export interface Features {
+  /** Cancel-now and pause take the money lock instead of waiting for a parked loop; cancel is never refused for a pending charge. */
+  moneyLock: boolean;
+  /** Continue-as-new carries what is unfinished (an attempt awaiting its outcome, unsent events) instead of waiting for it. */
+  carryUnfinished: boolean;
+  /** A success for a charge recorded as declined counts for its cycle or is refunded; payments after the end are refunded. */
+  latePayments: boolean;
+  /** Refund requests with an unknown outcome are sent again under the same reference; a later webhook settles them. */
+  refundRetries: boolean;
+  /** Retry spacing counts from when the attempt was sent. */
+  spacingFromAttemptStart: boolean;
+  /** A pending plan change applies at the boundary before the subscription decides it is finished. */
+  planBeforeFinish: boolean;
+  /** A plan change that re-anchors the calendar keeps the anchor's day of month. */
+  keepAnchorDay: boolean;
+}
+
+export const NO_FEATURES: Features = {
+  moneyLock: false,
+  carryUnfinished: false,
+  latePayments: false,
+  refundRetries: false,
+  spacingFromAttemptStart: false,
+  planBeforeFinish: false,
+  keepAnchorDay: false,
+};
+
+export function decideFeatures(): Features {
+  return {
+    moneyLock: patched('money-lock'),
+    carryUnfinished: patched('continue-as-new-carries-unfinished-work'),
+    latePayments: patched('late-payments-count-or-are-refunded'),
+    refundRetries: patched('refunds-retry-under-same-reference'),
+    spacingFromAttemptStart: patched('retry-spacing-from-attempt-start'),
+    planBeforeFinish: patched('pending-plan-before-finish'),
+    keepAnchorDay: patched('plan-change-keeps-anchor-day'),
+  };
+}
