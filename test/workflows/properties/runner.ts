@@ -20,6 +20,8 @@ export const SETTLE_MS = 3 * DAY;
 const UPDATE_WATCH_STEP_MS = 6 * HOUR;
 /** Real time a client call may take before the runner records it as hung (a stuck workflow task, a blocked update). */
 const CALL_TIMEOUT_MS = 5_000;
+/** A skip runs every timer and activity due in it; a few days of a scenario take well under a second when healthy. */
+const SKIP_TIMEOUT_MS = 30_000;
 
 export interface UpdateRecord {
   op: Operation;
@@ -126,9 +128,9 @@ const trace = process.env.SCENARIO_TRACE === '1' ? (msg: string) => process.stde
 
 const realDelay = (ms: number): Promise<'timeout'> => new Promise((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
 
-async function withinRealTime<T>(p: Promise<T>, what: string): Promise<T> {
-  const r = await Promise.race([p, realDelay(CALL_TIMEOUT_MS)]);
-  if (r === 'timeout') throw new Error(`${what} did not answer within ${CALL_TIMEOUT_MS} ms of real time`);
+async function withinRealTime<T>(p: Promise<T>, what: string, timeoutMs = CALL_TIMEOUT_MS): Promise<T> {
+  const r = await Promise.race([p, realDelay(timeoutMs)]);
+  if (r === 'timeout') throw new Error(`${what} did not answer within ${timeoutMs} ms of real time`);
   return r;
 }
 
@@ -254,7 +256,8 @@ export async function runScenario(rig: Rig, scenario: Scenario): Promise<Observa
       const open = o.updates.some((u) => u.accepted && !u.settled);
       const target = Math.min(steps[0]?.at ?? Infinity, gateway.nextDueAt() ?? Infinity, o.endAt, open ? now + UPDATE_WATCH_STEP_MS : Infinity);
       trace(`skip +${((target - now) / 60_000).toFixed(0)} min to +${((target - origin) / 3_600_000).toFixed(2)} h`);
-      await skipTo(h, target);
+      // Bounded in real time too: a stalled server connection would otherwise hold this call for minutes.
+      await withinRealTime(skipTo(h, target), `skip to +${((target - origin) / 3_600_000).toFixed(2)} h`, SKIP_TIMEOUT_MS);
       now = await h.env.currentTimeMs();
       trace(`at +${((now - origin) / 3_600_000).toFixed(2)} h`);
       for (const u of o.updates) if (u.settled && u.settledAt === undefined) u.settledAt = now;
