@@ -40,6 +40,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(runs) || runs < 1 || runs > 100_000) throw new Error('--runs must be an integer from 1 to 100000');
   const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.seed);
   const rig = await openRig();
+  // Ctrl-C or a timeout must not leave the time-skipping server running.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void rig.close().finally(() => process.exit(130)));
   let ran = 0;
   try {
     const property = fc.asyncProperty(scenarioArbitrary, async (scenario) => {

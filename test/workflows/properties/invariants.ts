@@ -1,4 +1,4 @@
-import type { temporal } from '@temporalio/proto';
+import { temporal } from '@temporalio/proto';
 import { gatewayPolicy } from '../../../src/shared/gateway-policy';
 import type { MerchantEvent } from '../../../src/shared/merchant-events';
 import { DAY, MINUTE } from '../support/harness';
@@ -235,9 +235,14 @@ export const historyPerCycleBounded: Invariant = (o) =>
 export const noWorkflowTaskFailure: Invariant = (o) => {
   const out = o.histories.flatMap((history, run) =>
     (history.events ?? [])
-      .filter((e) => e.workflowTaskFailedEventAttributes)
+      // UNHANDLED_COMMAND is the server refusing a completion because a message arrived meanwhile: the SDK retries
+      // at once with the new message. Anything else (an exception, non-determinism) is the workflow failing its task.
+      .filter((e) => e.workflowTaskFailedEventAttributes && e.workflowTaskFailedEventAttributes.cause !== temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND)
       .slice(0, 1)
-      .map((e) => `run ${run + 1}: workflow task failed: ${e.workflowTaskFailedEventAttributes?.failure?.message ?? 'unknown'}`),
+      .map((e) => {
+        const a = e.workflowTaskFailedEventAttributes!;
+        return `run ${run + 1}: workflow task failed (cause ${temporal.api.enums.v1.WorkflowTaskFailedCause[a.cause ?? 0]}): ${a.failure?.message ?? 'no message'}`;
+      }),
   );
   return out;
 };

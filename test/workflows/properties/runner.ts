@@ -288,6 +288,8 @@ export async function runScenario(rig: Rig, scenario: Scenario): Promise<Observa
     }
   } catch (err) {
     o.runnerError = String(err);
+    // Judge only the part that was driven: nothing after the hang can be expected to have happened.
+    o.endAt = Math.min(o.endAt || Infinity, o.views.at(-1)?.at ?? origin);
   } finally {
     o.histories = o.runnerError ? [] : await withinRealTime(histories(h, handle), 'history').catch(() => []);
     for (const [i, run] of o.histories.entries()) trace(`run ${i + 1}: ${(run.events ?? []).map((e) => `${String(e.eventType)}@${Math.round(((Number(e.eventTime?.seconds ?? 0) * 1000) - origin) / 60_000)}m`).join(' ')}`);
