@@ -1,5 +1,3 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { ApplicationFailure } from '@temporalio/common';
 import { periodStart } from '../../src/shared/calendar';
 import { authorizationReference, chargeReference, refundReference } from '../../src/shared/ids';
 import {
@@ -10,26 +8,14 @@ import {
   refundUpdate,
   resumeUpdate,
   stateQuery,
-  UPDATE_REFUSED,
 } from '../../src/shared/messages';
 import type { Plan } from '../../src/shared/schemas';
 import { CustomerIdAttr, GatewayAttr, NextChargeAtAttr, PlanIdAttr, SubscriptionStatusAttr } from '../../src/shared/search-attributes';
 import { FakeActivities } from './support/fake-activities';
-import { DAY, HOUR, iso, MINUTE, recordHistory, startActive, subscriptionInput, useHarness, withWorker } from './support/harness';
+import { DAY, expectRefused, HOUR, iso, MINUTE, recordHistory, skipTo, startActive, subscriptionInput, useHarness, withWorker } from './support/harness';
 
 const h = useHarness();
 const monthly: Plan = { id: 'm', amount: 150000, currency: 'NGN', interval: 'month', intervalCount: 1, trialDays: 0, totalCycles: null };
-
-async function refused(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as WorkflowUpdateFailedError).cause as ApplicationFailure;
-  expect(cause.type).toBe(UPDATE_REFUSED);
-  return cause.message;
-}
 
 describe('merchant operations', () => {
   it('publishes status, plan and next charge as search attributes, and the state as current details', async () => {
@@ -80,7 +66,7 @@ describe('merchant operations', () => {
       expect(marked).toMatchObject({ status: 'active', cancelAtPeriodEnd: true, nextChargeAt: null });
       // Idempotent: asking again changes nothing.
       expect(await handle.executeUpdate(cancelUpdate, { args: [{ at: 'period_end' }] })).toMatchObject({ status: 'active', cancelAtPeriodEnd: true });
-      expect(await refused(handle.executeUpdate(pauseUpdate))).toMatch(/set to cancel at period end/);
+      await expectRefused(handle.executeUpdate(pauseUpdate), /set to cancel at period end/);
       const result = await handle.result();
       await recordHistory(h, 'paystack-cancel-at-period-end', handle);
       return result;
@@ -98,11 +84,11 @@ describe('merchant operations', () => {
       const { handle, view: active } = await startActive(h, fake, taskQueue, input);
       const paused = await handle.executeUpdate(pauseUpdate);
       expect(paused).toMatchObject({ status: 'paused', nextChargeAt: null });
-      expect(await refused(handle.executeUpdate(pauseUpdate))).toMatch(/already paused/);
+      await expectRefused(handle.executeUpdate(pauseUpdate), /already paused/);
       await h.env.sleep(75 * DAY);
       expect(fake.charges()).toHaveLength(0);
       const resumed = await handle.executeUpdate(resumeUpdate);
-      expect(await refused(handle.executeUpdate(resumeUpdate))).toMatch(/only a paused subscription/);
+      await expectRefused(handle.executeUpdate(resumeUpdate), /only a paused subscription/);
       const now = await h.env.currentTimeMs();
       const anchor = Date.parse(active.billingAnchor!);
       expect(resumed.status).toBe('active');
@@ -129,13 +115,13 @@ describe('merchant operations', () => {
     const view = await withWorker(h, fake, async (taskQueue) => {
       const { handle } = await startActive(h, fake, taskQueue, input);
       await handle.executeUpdate(refundUpdate, { args: [{ chargeReference: c1, amount: 50000, reason: 'goodwill' }] });
-      expect(await refused(handle.executeUpdate(refundUpdate, { args: [{ chargeReference: c1, amount: 100001 }] }))).toMatch(/exceeds the NGN 1000.00 left/);
-      expect(await refused(handle.executeUpdate(refundUpdate, { args: [{ chargeReference: 'not-ours-c1-a1' }] }))).toMatch(/not a successful charge/);
+      await expectRefused(handle.executeUpdate(refundUpdate, { args: [{ chargeReference: c1, amount: 100001 }] }), /exceeds the NGN 1000.00 left/);
+      await expectRefused(handle.executeUpdate(refundUpdate, { args: [{ chargeReference: 'not-ours-c1-a1' }] }), /not a successful charge/);
       // The authorization minimum was already refunded automatically.
-      expect(await refused(handle.executeUpdate(refundUpdate, { args: [{ chargeReference: authorizationReference(input.subscriptionId) }] }))).toMatch(/already fully refunded/);
-      expect(await refused(handle.executeUpdate(refundUpdate, { args: [{ chargeReference: c1, amount: -5 }] }))).toMatch(/invalid request/);
+      await expectRefused(handle.executeUpdate(refundUpdate, { args: [{ chargeReference: authorizationReference(input.subscriptionId) }] }), /already fully refunded/);
+      await expectRefused(handle.executeUpdate(refundUpdate, { args: [{ chargeReference: c1, amount: -5 }] }), /invalid request/);
       const rest = await handle.executeUpdate(refundUpdate, { args: [{ chargeReference: c1 }] });
-      expect(await refused(handle.executeUpdate(refundUpdate, { args: [{ chargeReference: c1 }] }))).toMatch(/already fully refunded/);
+      await expectRefused(handle.executeUpdate(refundUpdate, { args: [{ chargeReference: c1 }] }), /already fully refunded/);
       await handle.executeUpdate(cancelUpdate, { args: [{ at: 'now' }] });
       await handle.result();
       await recordHistory(h, 'paystack-refunds', handle);
@@ -159,12 +145,12 @@ describe('merchant operations', () => {
     const premium: Plan = { ...monthly, id: 'premium', amount: 990000 };
     const view = await withWorker(h, fake, async (taskQueue) => {
       const { handle, view: active } = await startActive(h, fake, taskQueue, input);
-      expect(await refused(handle.executeUpdate(changePlanUpdate, { args: [{ ...premium, intervalCount: 2 }] }))).toMatch(/intervalCount must be 1/);
-      expect(await refused(handle.executeUpdate(changePlanUpdate, { args: [{ ...premium, currency: 'ZAR' }] }))).toMatch(/cannot switch currency/);
+      await expectRefused(handle.executeUpdate(changePlanUpdate, { args: [{ ...premium, intervalCount: 2 }] }), /intervalCount must be 1/);
+      await expectRefused(handle.executeUpdate(changePlanUpdate, { args: [{ ...premium, currency: 'ZAR' }] }), /cannot switch currency/);
       const changed = await handle.executeUpdate(changePlanUpdate, { args: [premium] });
       expect(changed).toMatchObject({ plan: { id: 'm' }, pendingPlan: { id: 'premium' } });
       expect(fake.charges()).toHaveLength(1);
-      await h.env.sleep(Date.parse(active.nextChargeAt!) - (await h.env.currentTimeMs()) + HOUR);
+      await skipTo(h, Date.parse(active.nextChargeAt!) + HOUR);
       const after = await handle.query(stateQuery);
       await handle.executeUpdate(cancelUpdate, { args: [{ at: 'now' }] });
       await handle.result();

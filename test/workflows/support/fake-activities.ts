@@ -8,6 +8,7 @@ import type {
   RefundOutcome,
   VerifyChargeInput,
 } from '../../../src/shared/gateway-port';
+import { subscriptionIdFromReference } from '../../../src/shared/ids';
 import type { MerchantEvent } from '../../../src/shared/merchant-events';
 
 type Inputs = {
@@ -133,4 +134,22 @@ export class FakeActivities {
       },
     };
   }
+}
+
+/**
+ * One set of activities for a worker shared by many workflows: each call goes to the fake of the subscription it
+ * belongs to (found from its input or reference), so scenarios share a worker without sharing state.
+ */
+export function routedActivities(route: (subscriptionId: string) => FakeActivities): SubscriptionActivities {
+  const of = (id: string | undefined): SubscriptionActivities => {
+    if (!id) throw new Error('activity input names no subscription');
+    return route(id).activities();
+  };
+  return {
+    initializeAuthorization: (input) => of(input.subscriptionId).initializeAuthorization(input),
+    chargeCard: (input) => of(input.subscriptionId).chargeCard(input),
+    verifyCharge: (input) => of(subscriptionIdFromReference(input.reference)).verifyCharge(input),
+    refundCharge: (input) => of(subscriptionIdFromReference(input.chargeReference)).refundCharge(input),
+    notifyMerchant: (event) => of(event.subscriptionId).notifyMerchant(event),
+  };
 }

@@ -1,10 +1,11 @@
-import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GatewayEvent } from '../../../src/shared/gateway-events';
-import { gatewayEventSignal, stateQuery } from '../../../src/shared/messages';
+import { gatewayEventSignal, stateQuery, UPDATE_REFUSED } from '../../../src/shared/messages';
 import { authorizationReference, subscriptionWorkflowId } from '../../../src/shared/ids';
 import type { Money } from '../../../src/shared/money';
 import type { SubscriptionInput } from '../../../src/shared/schemas';
@@ -39,6 +40,32 @@ export function useHarness(): Harness {
     await h.env?.teardown();
   });
   return h;
+}
+
+/**
+ * Moves the time-skipping server's clock to `instant` (ms since epoch), letting every timer due before it fire; a
+ * no-op when the clock is already there. The one way tests move time, so "at instant X" reads the same everywhere.
+ */
+export async function skipTo(h: Pick<Harness, 'env'>, instant: number): Promise<void> {
+  const ms = instant - (await h.env.currentTimeMs());
+  if (ms > 0) await h.env.sleep(ms);
+}
+
+/**
+ * Asserts that an update was refused by the workflow (UpdateRefused, the API's 409) with a reason matching `reason`,
+ * and returns the failure for further checks.
+ */
+export async function expectRefused(update: Promise<unknown>, reason: RegExp): Promise<ApplicationFailure> {
+  const err = await update.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  const cause = (err as WorkflowUpdateFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  expect((cause as ApplicationFailure).type).toBe(UPDATE_REFUSED);
+  expect((cause as ApplicationFailure).message).toMatch(reason);
+  return cause as ApplicationFailure;
 }
 
 let counter = 0;

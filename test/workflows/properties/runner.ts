@@ -1,0 +1,302 @@
+import { WorkflowUpdateStage, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { authorizationReference } from '../../../src/shared/ids';
+import { cancelUpdate, changePlanUpdate, gatewayEventSignal, pauseUpdate, refundUpdate, resumeUpdate, retryNowUpdate, stateQuery } from '../../../src/shared/messages';
+import type { Money } from '../../../src/shared/money';
+import { authorizationCharge } from '../../../src/shared/plan-rules';
+import type { SubscriptionInput } from '../../../src/shared/schemas';
+import type { SubscriptionView } from '../../../src/shared/state';
+import type { subscriptionWorkflow } from '../../../src/workflows';
+import { bundleWorkflows, createTimeSkippingEnv, uniqueTaskQueue } from '../../helpers/environments';
+import { routedActivities, type FakeActivities } from '../support/fake-activities';
+import { DAY, HOUR, iso, skipTo, start, subscriptionInput, type Harness } from '../support/harness';
+import { FakeGateway } from './fake-gateway';
+import type { Operation, Scenario } from './scenario';
+
+/** After the last scheduled action the runner lets the workflow settle this long (retries, refunds, deliveries). */
+export const SETTLE_MS = 3 * DAY;
+/** While an accepted update is unanswered, time moves in steps this small, so its answer time is known to within it. */
+const UPDATE_WATCH_STEP_MS = 6 * HOUR;
+/** Real time a client call may take before the runner records it as hung (a stuck workflow task, a blocked update). */
+const CALL_TIMEOUT_MS = 5_000;
+/** A skip runs every timer and activity due in it; a few days of a scenario take well under a second when healthy. */
+const SKIP_TIMEOUT_MS = 30_000;
+
+export interface UpdateRecord {
+  op: Operation;
+  issuedAt: number;
+  /** Passed the validator (the update was admitted). */
+  accepted: boolean;
+  /** The handler returned a view (accepted and not refused later). */
+  ok: boolean;
+  refusal?: string;
+  settled: boolean;
+  /** The first runner checkpoint at which the answer was in (an upper bound on when it came). */
+  settledAt?: number;
+  view?: SubscriptionView;
+}
+
+/** Everything a scenario run leaves behind for the invariants: the gateway's ledger is the ground truth. */
+export interface Observation {
+  scenario: Scenario;
+  input: SubscriptionInput;
+  /** When the checkout opened: time zero of the scenario's offsets. */
+  origin: number;
+  endAt: number;
+  authReference: string;
+  authAmount: Money;
+  isFirstInvoice: boolean;
+  gateway: FakeGateway;
+  fake: FakeActivities;
+  updates: UpdateRecord[];
+  /** State query answers at each checkpoint. */
+  views: { at: number; view: SubscriptionView }[];
+  /** Instants at which the runner did something to the workflow (webhook, update, customer payment). */
+  actions: number[];
+  /** One history per run (continue-as-new chain), oldest first. */
+  histories: temporal.api.history.v1.IHistory[];
+  /** Webhooks the workflow could not take (it had closed): what the route would answer "ignored". */
+  undeliverable: string[];
+  /** The runner's own failure (a hung call), if any. */
+  runnerError?: string;
+}
+
+/** A time-skipping server, one bundle and one worker serving every scenario's fakes, routed by subscription. */
+export interface Rig {
+  h: Harness;
+  taskQueue: string;
+  fakes: Map<string, FakeActivities>;
+  runScenario(scenario: Scenario): Promise<Observation>;
+  close(): Promise<void>;
+}
+
+export async function openRig(): Promise<Rig> {
+  const h: Harness = { env: await createTimeSkippingEnv(), bundle: await bundleWorkflows() };
+  const fakes = new Map<string, FakeActivities>();
+  const route = (id: string): FakeActivities => {
+    const fake = fakes.get(id);
+    if (!fake) throw new Error(`no scenario for subscription ${id}`);
+    return fake;
+  };
+  let worker: Worker;
+  let running: Promise<void>;
+  const startWorker = async (): Promise<void> => {
+    rig.taskQueue = uniqueTaskQueue('properties');
+    worker = await Worker.create({ connection: h.env.nativeConnection, taskQueue: rig.taskQueue, workflowBundle: h.bundle, activities: routedActivities(route) });
+    running = worker.run().catch((err: unknown) => {
+      trace(`worker stopped: ${String(err)}`);
+    });
+  };
+  const stopWorker = async (): Promise<void> => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+  };
+  const rig: Rig = {
+    h,
+    taskQueue: '',
+    fakes,
+    runScenario: async (scenario) => {
+      const observed = await runScenario(rig, scenario);
+      // The Java time-skipping server sometimes dies under a scenario (seen when a signal closes the workflow):
+      // the scenario is reported as not driven, and the next one gets a fresh server instead of a dead one.
+      // A hung call leaves the server (or its connection) unusable for minutes: the next scenario gets a fresh one.
+      if (observed.runnerError) {
+        observed.runnerError += (await alive(h)) ? ' (time-skipping server restarted)' : ' (the time-skipping server died; restarted)';
+        await stopWorker().catch(() => undefined);
+        await h.env.teardown().catch(() => undefined);
+        h.env = await createTimeSkippingEnv();
+        await startWorker();
+      }
+      return observed;
+    },
+    close: async () => {
+      await stopWorker();
+      await h.env.teardown();
+    },
+  };
+  await startWorker();
+  return rig;
+}
+
+async function alive(h: Harness): Promise<boolean> {
+  return Promise.race([h.env.currentTimeMs().then(() => true, () => false), realDelay(3_000).then(() => false)]);
+}
+
+/** SCENARIO_TRACE=1 prints each checkpoint with the real time it took (to find what makes a scenario slow). */
+const trace = process.env.SCENARIO_TRACE === '1' ? (msg: string) => process.stderr.write(`${new Date().toISOString().slice(11, 23)} ${msg}\n`) : () => undefined;
+
+const realDelay = (ms: number): Promise<'timeout'> => new Promise((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
+
+async function withinRealTime<T>(p: Promise<T>, what: string, timeoutMs = CALL_TIMEOUT_MS): Promise<T> {
+  const r = await Promise.race([p, realDelay(timeoutMs)]);
+  if (r === 'timeout') throw new Error(`${what} did not answer within ${timeoutMs} ms of real time`);
+  return r;
+}
+
+type Handle = WorkflowHandleWithFirstExecutionRunId<typeof subscriptionWorkflow>;
+
+async function isRunning(handle: Handle): Promise<boolean> {
+  const d = await withinRealTime(handle.describe(), 'describe');
+  return d.status.name === 'RUNNING';
+}
+
+function startOperation(handle: Handle, op: Operation, input: SubscriptionInput, last: SubscriptionView | undefined, o: Observation) {
+  const wait = { waitForStage: WorkflowUpdateStage.ACCEPTED } as const;
+  switch (op.kind) {
+    case 'cancel':
+      return handle.startUpdate(cancelUpdate, { ...wait, args: [{ at: op.at }] });
+    case 'pause':
+      return handle.startUpdate(pauseUpdate, wait);
+    case 'resume':
+      return handle.startUpdate(resumeUpdate, wait);
+    case 'retryNow':
+      return handle.startUpdate(retryNowUpdate, wait);
+    case 'changePlan':
+      return handle.startUpdate(changePlanUpdate, { ...wait, args: [{ ...input.plan, id: 'changed', amount: op.amount, interval: op.interval }] });
+    case 'refund': {
+      const reference = op.target === 'authorization' ? o.authReference : (last?.lastPayment?.reference ?? o.authReference);
+      const charged = o.gateway.charges.get(reference)?.amount.amount ?? input.plan.amount;
+      return handle.startUpdate(refundUpdate, { ...wait, args: [{ chargeReference: reference, ...(op.part === 'half' ? { amount: Math.max(1, Math.floor(charged / 2)) } : {}) }] });
+    }
+    case 'latePayment':
+      return null;
+  }
+}
+
+async function issue(handle: Handle, op: Operation, now: number, o: Observation): Promise<void> {
+  if (op.kind === 'latePayment') {
+    o.gateway.customerPays(o.authReference, o.authAmount, now, true);
+    return;
+  }
+  const rec: UpdateRecord = { op, issuedAt: now, accepted: false, ok: false, settled: false };
+  o.updates.push(rec);
+  try {
+    if (!(await isRunning(handle))) throw new Error('workflow closed');
+    trace(`update ${op.kind}`);
+    const started = await withinRealTime(startOperation(handle, op, o.input, o.views.at(-1)?.view, o)!, `${op.kind} update`);
+    rec.accepted = true;
+    const result = started.result().then(
+      (view) => {
+        rec.ok = true;
+        rec.view = view;
+        rec.settled = true;
+      },
+      (err: unknown) => {
+        rec.refusal = String((err as { cause?: unknown }).cause ?? err);
+        rec.settled = true;
+      },
+    );
+    // Most updates answer at once while the clock stands still; give them a moment of real time.
+    await Promise.race([result, realDelay(300)]);
+  } catch (err) {
+    rec.refusal = String((err as { cause?: unknown }).cause ?? err);
+    rec.settled = true;
+  }
+  if (rec.settled) rec.settledAt = now;
+}
+
+async function histories(h: Harness, started: Handle): Promise<temporal.api.history.v1.IHistory[]> {
+  const out: temporal.api.history.v1.IHistory[] = [];
+  let runId: string | undefined = started.firstExecutionRunId;
+  while (runId) {
+    const history: temporal.api.history.v1.IHistory = await h.env.client.workflow.getHandle(started.workflowId, runId).fetchHistory();
+    out.push(history);
+    const last: temporal.api.history.v1.IHistoryEvent | undefined = history.events?.[history.events.length - 1];
+    runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+  return out;
+}
+
+/**
+ * Runs one scenario through the workflow's public surface only: start input, gatewayEvent signals, updates, the
+ * state query, and the activities (answered by the fake gateway). Time moves only through `skipTo`.
+ */
+export async function runScenario(rig: Rig, scenario: Scenario): Promise<Observation> {
+  const { h } = rig;
+  const input = subscriptionInput({
+    gateway: scenario.gateway,
+    plan: scenario.plan,
+    cyclesPerRun: scenario.cyclesPerRun,
+    createdAt: iso(await h.env.currentTimeMs()),
+  });
+  let origin = 0;
+  const gateway = new FakeGateway(scenario, () => origin);
+  const fake = gateway.activities();
+  rig.fakes.set(input.subscriptionId, fake);
+  const auth = authorizationCharge(input.gateway, input.plan, input.authorizationMinimums);
+  const o: Observation = {
+    scenario,
+    input,
+    origin: 0,
+    endAt: 0,
+    authReference: authorizationReference(input.subscriptionId),
+    authAmount: auth.amount,
+    isFirstInvoice: auth.isFirstInvoice,
+    gateway,
+    fake,
+    updates: [],
+    views: [],
+    actions: [],
+    histories: [],
+    undeliverable: [],
+  };
+  const handle = await start(h, rig.taskQueue, input);
+  try {
+    await withinRealTime(fake.checkoutOpened(), 'checkout');
+    origin = o.origin = await h.env.currentTimeMs();
+    o.endAt = origin + scenario.horizonMs + SETTLE_MS;
+    type Step = { at: number; run: (now: number) => Promise<void> };
+    const steps: Step[] = [
+      ...scenario.customer.map((c) => ({ at: origin + c.atMs, run: (now: number) => Promise.resolve(gateway.customerPays(o.authReference, o.authAmount, now, c.what.kind === 'pays')) })),
+      ...scenario.operations.map((op) => ({ at: origin + op.atMs, run: (now: number) => issue(handle, op.what, now, o) })),
+    ].sort((a, b) => a.at - b.at);
+    for (let guard = 0; guard < 5000; guard++) {
+      let now = await h.env.currentTimeMs();
+      const open = o.updates.some((u) => u.accepted && !u.settled);
+      const target = Math.min(steps[0]?.at ?? Infinity, gateway.nextDueAt() ?? Infinity, o.endAt, open ? now + UPDATE_WATCH_STEP_MS : Infinity);
+      trace(`skip +${((target - now) / 60_000).toFixed(0)} min to +${((target - origin) / 3_600_000).toFixed(2)} h`);
+      // Bounded in real time too: a stalled server connection would otherwise hold this call for minutes.
+      await withinRealTime(skipTo(h, target), `skip to +${((target - origin) / 3_600_000).toFixed(2)} h`, SKIP_TIMEOUT_MS);
+      now = await h.env.currentTimeMs();
+      trace(`at +${((now - origin) / 3_600_000).toFixed(2)} h`);
+      for (const u of o.updates) if (u.settled && u.settledAt === undefined) u.settledAt = now;
+      for (const w of gateway.takeDue(now)) {
+        o.actions.push(now);
+        if (w.event.type === 'charge.succeeded' || w.event.type === 'charge.failed') gateway.markKnown(w.event.reference, now);
+        // A closed workflow cannot take the webhook: the route would answer 200 "ignored". Ask first.
+        if (!(await isRunning(handle))) {
+          o.undeliverable.push(`${w.event.type} ${w.event.reference} at +${Math.round((now - origin) / 60_000)} min`);
+          continue;
+        }
+        trace(`signal ${w.event.type} ${w.event.reference}`);
+        // A hang here is fatal to the run (see Rig.runScenario): the Java time-skipping server can block a signal
+        // that lands while the run continues as new, and its connection then stalls every later call for minutes.
+        await withinRealTime(handle.signal(gatewayEventSignal, w.event), `signal ${w.event.type} ${w.event.reference} at +${((now - origin) / 3_600_000).toFixed(2)} h`);
+      }
+      while (steps.length && steps[0]!.at <= now) {
+        o.actions.push(now);
+        trace(`step at +${((now - origin) / 3_600_000).toFixed(2)} h`);
+        await steps.shift()!.run(now);
+      }
+      try {
+        o.views.push({ at: now, view: await withinRealTime(handle.query(stateQuery), 'state query') });
+      } catch {
+        // A closed workflow still answers queries; a stuck one may not. The invariants read the history for that.
+      }
+      if (now >= o.endAt && steps.length === 0) break;
+    }
+  } catch (err) {
+    o.runnerError = String(err);
+    // Judge only the part that was driven: nothing after the hang can be expected to have happened.
+    o.endAt = Math.min(o.endAt || Infinity, o.views.at(-1)?.at ?? origin);
+  } finally {
+    o.histories = o.runnerError ? [] : await withinRealTime(histories(h, handle), 'history').catch(() => []);
+    for (const [i, run] of o.histories.entries()) trace(`run ${i + 1}: ${(run.events ?? []).map((e) => `${String(e.eventType)}@${Math.round(((Number(e.eventTime?.seconds ?? 0) * 1000) - origin) / 60_000)}m`).join(' ')}`);
+    if (!o.runnerError) {
+      await withinRealTime(h.env.client.workflow.getHandle(handle.workflowId).terminate('scenario over'), 'terminate').catch(() => undefined);
+    }
+    rig.fakes.delete(input.subscriptionId);
+  }
+  return o;
+}
