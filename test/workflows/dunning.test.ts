@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { periodStart } from '../../src/shared/calendar';
 import { chargeReference } from '../../src/shared/ids';
-import { cancelUpdate, gatewayEventSignal, retryNowUpdate, stateQuery } from '../../src/shared/messages';
+import { cancelUpdate, gatewayEventSignal, pauseUpdate, retryNowUpdate, stateQuery } from '../../src/shared/messages';
 import { declined, FakeActivities, succeeded } from './support/fake-activities';
 import { DAY, expectRefused, HOUR, iso, MINUTE, recordHistory, skipTo, startActive, subscriptionInput, useHarness, withWorker } from './support/harness';
 
@@ -244,7 +244,7 @@ describe('dunning per gateway policy', () => {
     expect(view).toMatchObject({ status: 'active', cycle: 2, attempts: { made: 1 } });
   });
 
-  it('a pending charge waits for the webhook; cancel is refused until it settles', async () => {
+  it('a pending charge waits for the webhook; pause is refused until it settles (a cancel would apply at once)', async () => {
     const fake = new FakeActivities();
     const input = subscriptionInput({ gateway: 'razorpay', plan: monthly('INR') });
     fake.charge = (c) => ({ status: 'pending', reference: c.reference });
@@ -253,7 +253,7 @@ describe('dunning per gateway policy', () => {
       await skipTo(h, Date.parse(view.nextChargeAt!) + 10 * MINUTE);
       const ref = chargeReference(input.subscriptionId, 2, 1);
       expect((await handle.query(stateQuery)).charges.at(-1)).toMatchObject({ reference: ref, outcome: 'pending' });
-      await expectRefused(handle.executeUpdate(cancelUpdate, { args: [{ at: 'now' }] }), /awaiting confirmation/);
+      await expectRefused(handle.executeUpdate(pauseUpdate), /awaiting confirmation/);
       const paid = { type: 'charge.succeeded' as const, eventId: 'rzp-1', gateway: 'razorpay' as const, reference: ref, gatewayTransactionId: 'pay_1', amount: { amount: 150000, currency: 'INR' as const }, paidAt: '', needsVerification: false };
       await handle.signal(gatewayEventSignal, paid);
       await fake.waitForEvent('invoice.paid', 2);
