@@ -60,17 +60,24 @@ const refundsOf = (o: Observation, chargeReference: string) => [...o.gateway.ref
 /** The first accepted cancel (now) and the instant it was admitted. */
 const acceptedCancels = (o: Observation) => o.updates.filter((u) => u.op.kind === 'cancel' && u.ok);
 
+/**
+ * At most one payment per cycle is kept. A gateway whose verify API says "not found" for hours after it charged (the
+ * `lateSuccess` fault) can leave a second payment at the gateway for the same cycle; the workflow must then give it
+ * back in full (payment.refunding, then the refund), so the customer pays each cycle once. Counted at the fake
+ * gateway's ledger: a charge counts as kept unless it was refunded in full.
+ */
 export const atMostOneSuccessfulChargePerCycle: Invariant = (o) => {
   const byCycle = new Map<number, string[]>();
+  const refunded = (ref: string): number => refundsOf(o, ref).reduce((s, r) => s + r.amount.amount, 0);
   for (const c of o.gateway.charges.values()) {
     if (c.status !== 'succeeded') continue;
     const m = REF.exec(c.reference);
     let cycle: number | null = m ? Number(m[1]) : null;
     // A first-invoice authorization pays cycle 1, unless it was given back.
-    if (!m && o.isFirstInvoice && refundsOf(o, c.reference).reduce((s, r) => s + r.amount.amount, 0) < c.amount.amount) cycle = 1;
-    if (cycle !== null) byCycle.set(cycle, [...(byCycle.get(cycle) ?? []), c.reference]);
+    if (!m && o.isFirstInvoice && refunded(c.reference) < c.amount.amount) cycle = 1;
+    if (cycle !== null && refunded(c.reference) < c.amount.amount) byCycle.set(cycle, [...(byCycle.get(cycle) ?? []), c.reference]);
   }
-  return [...byCycle].filter(([, refs]) => refs.length > 1).map(([cycle, refs]) => `cycle ${cycle} was paid ${refs.length} times at the gateway: ${refs.join(', ')}`);
+  return [...byCycle].filter(([, refs]) => refs.length > 1).map(([cycle, refs]) => `cycle ${cycle} kept ${refs.length} payments at the gateway: ${refs.join(', ')}`);
 };
 
 export const noChargeAttemptAfterAcceptedCancel: Invariant = (o) => {

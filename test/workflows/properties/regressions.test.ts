@@ -42,7 +42,7 @@ async function expectKept(invariant: keyof typeof INVARIANTS, s: Scenario): Prom
 }
 
 describe('regressions from the randomized suite', () => {
-  it('a charge that timed out, verified not_found, then succeeded late is not charged again by dunning (defect 2)', async () => {
+  it('a charge that timed out, verified not_found, then succeeded late keeps one payment for its cycle (defect 2)', async () => {
     await expectKept('atMostOneSuccessfulChargePerCycle', scenario({ charges: [{ kind: 'lateSuccess', lagMs: 2 * HOUR }, { kind: 'succeeds' }] }));
   });
 
