@@ -6,6 +6,7 @@ import type { ActivationResult } from './scenarios/activation';
 import type { MemoryResult } from './scenarios/memory';
 import type { StormResult } from './scenarios/storm';
 import type { WebhookResult } from './scenarios/webhooks';
+import type { TestClockBenchResult } from './test-clock';
 import { SQLITE_PRAGMAS } from './stack';
 
 export interface BenchResults {
@@ -18,6 +19,8 @@ export interface BenchResults {
   activation: ActivationResult;
   renewalStorm: StormResult;
   memory: MemoryResult;
+  /** Wall time per simulated month of a test clock (issue 15); absent in results recorded before it. */
+  testClock?: TestClockBenchResult;
 }
 
 export function machine(): BenchResults['machine'] {
@@ -47,6 +50,10 @@ export function markdown(r: BenchResults): string {
     ['Activation throughput', `${a.subscriptionsPerSecond} subscriptions/s (N=${a.n}, ${a.seconds} s), ${a.stateTransitionsPerSubscription} state transitions each`, `empty workflow, ${a.shape.activities} activities / ${a.shape.signals} signals / ${a.shape.timers} timers: ${a.baselinePerSecond} workflows/s, ${a.baselineStateTransitions} state transitions each`, `${a.ratio}`],
     ['Renewal storm', `${s.achievedPerSecond} charges/s (N=${s.n}); last renewal ${s.lastRenewalSeconds} s after the due instant (floor ${s.minimumSeconds} s)${s.late ? `; ${s.late} late` : ''}`, `configured limit ${s.configuredPerSecond} charges/s`, `${s.ratioToLimit}`],
   ];
+  if (r.testClock) {
+    const t = r.testClock;
+    rows.push(['Test clock, one month advanced', `p50 ${t.wallMsPerMonth.p50} ms, max ${t.wallMsPerMonth.max} ms of wall time per simulated month (${t.months} months)`, `Temporal server ${t.server}`, '']);
+  }
   const m = r.memory;
   m.subscriptions.forEach((l, i) => {
     const b = m.baseline[i];

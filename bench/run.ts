@@ -7,6 +7,7 @@ import { runMemory } from './scenarios/memory';
 import { runStorm } from './scenarios/storm';
 import { runWebhooks } from './scenarios/webhooks';
 import { startStack, type Stack } from './stack';
+import { runTestClockBench } from './test-clock';
 
 /**
  * `npm run bench`: one stack, four scenarios, each beside its baseline on the same server. Memory runs first on
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
       const webhooks = await runWebhooks(s, cfg, Array.from({ length: cfg.n }, (_, i) => activationId(i)));
       progress('storm', `${cfg.stormN} renewals due at once, limit ${cfg.stormRatePerSecond}/s`);
       const renewalStorm = await runStorm(s, cfg, activation.subscriptionsPerSecond, left());
+      progress('test-clock', 'one subscription advanced month by month on the time-skipping dev stack');
+      const testClock = await runTestClockBench();
       return {
         startedAt,
         finishedAt: new Date().toISOString(),
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
         activation,
         renewalStorm,
         memory,
+        testClock,
       };
     };
     const results = await Promise.race([run(), crashed]);
