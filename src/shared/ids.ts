@@ -24,6 +24,13 @@ export const chargeReference = (subscriptionId: string, cycle: number, attempt: 
 /** The reference of the card-authorization charge (Paystack's minimum amount, or the first payment elsewhere). */
 export const authorizationReference = (subscriptionId: string, attempt = 1): string => `${subscriptionId}-auth${attempt}`;
 
+/** Which checkout of `subscriptionId` a reference names (`<id>-auth<n>` → n), or null when it is not one of its checkouts. */
+export function authorizationAttempt(subscriptionId: string, reference: string): number | null {
+  if (!reference.startsWith(`${subscriptionId}-auth`)) return null;
+  const n = reference.slice(subscriptionId.length + '-auth'.length);
+  return /^[1-9]\d*$/.test(n) ? Number(n) : null;
+}
+
 /** Refund idempotency key for a charge; `n` numbers the refunds of that charge (partial refunds). */
 export const refundReference = (chargeRef: string, n = 1): string => `${chargeRef}-r${n}`;
 

@@ -159,13 +159,13 @@ export async function attemptCharge(run: Run, kind: OpenAttempt['kind']): Promis
 export async function stepAttempt(run: Run): Promise<void> {
   const { sub } = run;
   const a = sub.attempt!;
+  // No webhook came by the recheck time: verify now.
   if (a.phase === 'await_webhook' && due(run, a)) sub.attemptProgress({ phase: 'verify', nextCheckAt: iso(sub.now()) });
-  const now = sub.attempt!;
-  if (now.phase !== 'await_webhook' && due(run, now)) {
+  if (a.phase !== 'await_webhook' && due(run, a)) {
     await run.co.money.run(() => drive(run));
     return;
   }
-  const at = Date.parse(now.nextCheckAt!);
-  const what = now.phase === 'await_webhook' ? `await confirmation of ${now.reference}, verify in` : `verify ${now.reference} again in`;
+  const at = Date.parse(a.nextCheckAt!);
+  const what = a.phase === 'await_webhook' ? `await confirmation of ${a.reference}, verify in` : `verify ${a.reference} again in`;
   await waitUntil(run, at, `${what} ${formatDuration(at - sub.now())}`);
 }

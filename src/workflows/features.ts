@@ -23,16 +23,6 @@ export interface Features {
   keepAnchorDay: boolean;
 }
 
-export const NO_FEATURES: Features = {
-  moneyLock: false,
-  carryUnfinished: false,
-  latePayments: false,
-  refundRetries: false,
-  spacingFromAttemptStart: false,
-  planBeforeFinish: false,
-  keepAnchorDay: false,
-};
-
 export function decideFeatures(): Features {
   return {
     moneyLock: patched('money-lock'),

@@ -1,6 +1,7 @@
 import { log } from '@temporalio/workflow';
 import type { GatewayEvent } from '../shared/gateway-events';
 import type { ChargeOutcome } from '../shared/gateway-port';
+import { authorizationAttempt } from '../shared/ids';
 import { verifier } from './activity-proxies';
 import { applyAuthorizationOutcome } from './authorization-outcome';
 import { bookSuccess, finishAttempt } from './charging';
@@ -40,8 +41,6 @@ async function onAuthorizationEvent(run: Run, event: ChargeEvent): Promise<void>
   await applyAuthorizationOutcome(run, outcome, event.type === 'charge.succeeded' ? event.card : undefined);
 }
 
-/** Whether `reference` names one of this subscription's checkouts (`<id>-auth<n>`). */
-const isCheckoutReference = (run: Run, reference: string): boolean => new RegExp(`^${run.sub.id}-auth\\d+$`).test(reference);
 
 /**
  * A success for a reference that is no longer awaited: an attempt recorded as declined (re-sent, verified not found,
@@ -53,7 +52,7 @@ async function onLatePayment(run: Run, event: Extract<GatewayEvent, { type: 'cha
   const { sub } = run;
   const record = sub.findCharge(event.reference);
   if (record?.outcome === 'succeeded') return;
-  if (!record && !isCheckoutReference(run, event.reference)) {
+  if (!record && authorizationAttempt(sub.id, event.reference) === null) {
     log.info('gateway event for an unknown reference changes nothing', { eventId: event.eventId, reference: event.reference });
     return;
   }

@@ -14,10 +14,11 @@ async function stepScheduled(run: Run): Promise<void> {
   const what = s.cancelAtPeriodEnd ? 'cancel at period end' : sub.isFinished() && !s.pendingPlan ? 'complete after the last cycle' : `next charge cycle ${s.cycle + 1}`;
   if (!(await waitUntil(run, boundary, `${what} on ${day(boundary)} (in ${formatDuration(boundary - sub.now())})`))) return;
   if (s.cancelAtPeriodEnd) return sub.cancelNow();
-  // A plan changed to more cycles (or to unlimited) must take effect before "finished" is decided (0.3.0).
+  // A plan changed to more cycles (or to unlimited) must take effect before "finished" is decided (0.3.0); runs
+  // before 0.3.0 decided first.
   if (f.planBeforeFinish) sub.applyPendingPlan(boundary, f.keepAnchorDay);
   if (sub.isFinished()) return sub.complete();
-  sub.applyPendingPlan(boundary, f.keepAnchorDay);
+  if (!f.planBeforeFinish) sub.applyPendingPlan(boundary, f.keepAnchorDay);
   sub.beginCycle();
   co.cyclesThisRun += 1;
   await attemptCharge(run, 'renewal');

@@ -1,7 +1,6 @@
 import { ActivityFailure, ApplicationFailure, condition, log } from '@temporalio/workflow';
 import { formatDuration } from '../shared/calendar';
 import { GatewayErrors } from '../shared/gateway-port';
-import { refundReference } from '../shared/ids';
 import { formatMoney, type Money } from '../shared/money';
 import type { RefundRecord } from '../shared/state';
 import { gateway } from './activity-proxies';
@@ -74,10 +73,8 @@ export async function requestRefund(run: Run, r: RefundRequest, what: string, at
  * under `refundReference(charge)`, recorded as pending before the gateway is asked. Returns null when already made.
  */
 export async function refundNow(run: Run, r: Omit<RefundRequest, 'reference'> & { reason: string; what: string }): Promise<RefundRecord['status'] | 'refused' | 'unknown' | null> {
-  const { sub } = run;
-  const reference = refundReference(r.chargeReference);
-  if (sub.s.refunds.some((x) => x.reference === reference)) return null;
-  sub.recordRefund({ reference, chargeReference: r.chargeReference, amount: r.amount, status: 'pending', reason: r.reason, at: new Date(sub.now()).toISOString() });
+  const reference = run.sub.recordFirstRefund(r);
+  if (reference === null) return null;
   return requestRefund(run, { reference, chargeReference: r.chargeReference, gatewayTransactionId: r.gatewayTransactionId, amount: r.amount }, r.what);
 }
 

@@ -1,14 +1,13 @@
-import { firstPeriodIndexAfter, periodStart, trialEnd } from '../shared/calendar';
+import { firstPeriodIndexAfter, periodStart, trialEnd, type BillingSchedule } from '../shared/calendar';
 import type { GatewayEvent } from '../shared/gateway-events';
 import { gatewayPolicy, type GatewayPolicy } from '../shared/gateway-policy';
 import type { StoredCard } from '../shared/gateway-port';
-import { authorizationReference, chargeReference as chargeReferenceFor } from '../shared/ids';
+import { authorizationAttempt, authorizationReference, chargeReference as chargeReferenceFor, refundReference } from '../shared/ids';
 import { merchantEventId, type MerchantEvent, type MerchantEventType } from '../shared/merchant-events';
 import type { Plan } from '../shared/schemas';
 import type { ChargeRecord, RefundRecord } from '../shared/state';
 import type { SubscriptionStatus } from '../shared/status';
 import type { Money } from '../shared/money';
-import { refundReference } from '../shared/ids';
 import { nextRetryAt } from './dunning';
 import { RETAINED, type OpenAttempt, type RefundRetry, type Sealed, type SubscriptionSnapshot } from './snapshot';
 import { assertTransition, isTerminal } from './state-machine';
@@ -69,7 +68,7 @@ export class SubscriptionState {
   }
 
   /** The calendar the current plan bills on, with the day of month kept across a re-anchoring plan change. */
-  get calendar(): { interval: Plan['interval']; intervalCount: number; anchorDay: number | null } {
+  get calendar(): BillingSchedule {
     return { interval: this.#s.plan.interval, intervalCount: this.#s.plan.intervalCount, anchorDay: this.#s.billingAnchorDay ?? null };
   }
 
@@ -178,10 +177,20 @@ export class SubscriptionState {
    * is refunded at most once, and queues its request. Returns the refund's reference, or null when it already exists.
    */
   owesRefund(r: { chargeReference: string; gatewayTransactionId: string; amount: Money; reason: string }): string | null {
+    const reference = this.recordFirstRefund(r);
+    if (reference === null) return null;
+    this.retryRefundAt({ reference, chargeReference: r.chargeReference, gatewayTransactionId: r.gatewayTransactionId, amount: r.amount, attempts: 0, retryAt: iso(this.now()) });
+    return reference;
+  }
+
+  /**
+   * Records the one refund Chargeloop makes of a charge on its own, as pending, under `refundReference(charge)`: the
+   * reference is derived from the charge, so it is recorded (and refunded) at most once. Null when it already exists.
+   */
+  recordFirstRefund(r: { chargeReference: string; amount: Money; reason: string }): string | null {
     const reference = refundReference(r.chargeReference);
     if (this.#s.refunds.some((x) => x.reference === reference)) return null;
     this.recordRefund({ reference, chargeReference: r.chargeReference, amount: r.amount, status: 'pending', reason: r.reason, at: iso(this.now()) });
-    this.retryRefundAt({ reference, chargeReference: r.chargeReference, gatewayTransactionId: r.gatewayTransactionId, amount: r.amount, attempts: 0, retryAt: iso(this.now()) });
     return reference;
   }
 
@@ -244,7 +253,7 @@ export class SubscriptionState {
    */
   useNextAuthorizationReference(): void {
     const a = this.#s.authorization;
-    const attempt = Number(/-auth(\d+)$/.exec(a.reference)?.[1] ?? 1);
+    const attempt = authorizationAttempt(this.id, a.reference) ?? 1;
     a.reference = authorizationReference(this.#s.input.subscriptionId, attempt + 1);
     this.changed();
   }

@@ -4,6 +4,7 @@ import {
   chargeReference,
   refundReference,
   subscriptionIdFromReference,
+  authorizationAttempt,
 } from '../../src/shared/ids';
 
 describe('deterministic references', () => {
@@ -24,6 +25,10 @@ describe('deterministic references', () => {
 
   it('lead back to their subscription', () => {
     expect(subscriptionIdFromReference('sub-abc-c12-a3')).toBe('sub-abc');
+    expect(authorizationAttempt('sub-abc', 'sub-abc-auth3')).toBe(3);
+    expect(authorizationAttempt('sub-abc', 'sub-abc-auth1-r1')).toBeNull();
+    expect(authorizationAttempt('sub-abc', 'sub-abcd-auth1')).toBeNull();
+    expect(authorizationAttempt('sub-abc', 'sub-abc-c1-a1')).toBeNull();
     expect(subscriptionIdFromReference('sub-abc-auth1')).toBe('sub-abc');
     expect(subscriptionIdFromReference('sub-abc-c1-a1-r2')).toBe('sub-abc');
     expect(subscriptionIdFromReference('T123456789')).toBeUndefined();
