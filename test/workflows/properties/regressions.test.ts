@@ -1,20 +1,13 @@
 import { DAY, HOUR, MINUTE } from '../support/harness';
 import { INVARIANTS } from './invariants';
-import { openRig, type Rig } from './runner';
+import { useRig } from './runner';
 import type { Scenario } from './scenario';
 
 /**
  * Counterexamples found by the randomized suite (shrunk by hand to what matters), kept as named cases so each defect
  * of issue 9 has a small scenario that names the invariant it breaks. Each runs one scenario and checks one invariant.
  */
-jest.setTimeout(120_000);
-let rig: Rig;
-beforeAll(async () => {
-  rig = await openRig();
-});
-afterAll(async () => {
-  await rig?.close();
-});
+const rig = useRig();
 
 const daily = (currency: 'NGN' | 'INR', trialDays = 0): Scenario['plan'] => ({ id: 'daily', amount: 150000, currency, interval: 'day', intervalCount: 1, trialDays, totalCycles: null });
 
@@ -37,7 +30,7 @@ function scenario(overrides: Partial<Scenario>): Scenario {
 }
 
 async function expectKept(invariant: keyof typeof INVARIANTS, s: Scenario): Promise<void> {
-  const observed = await rig.runScenario(s);
+  const observed = await rig.current.runScenario(s);
   expect({ [invariant]: INVARIANTS[invariant]!(observed) }).toEqual({ [invariant]: [] });
 }
 

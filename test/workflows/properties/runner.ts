@@ -71,6 +71,19 @@ export interface Rig {
   close(): Promise<void>;
 }
 
+/** One rig for a test file: opened before its tests, closed after; scenarios run through `rig.current`. */
+export function useRig(): { current: Rig } {
+  jest.setTimeout(120_000);
+  const rig = {} as { current: Rig };
+  beforeAll(async () => {
+    rig.current = await openRig();
+  });
+  afterAll(async () => {
+    await rig.current?.close();
+  });
+  return rig;
+}
+
 export async function openRig(): Promise<Rig> {
   const h: Harness = { env: await createTimeSkippingEnv(), bundle: await bundleWorkflows() };
   const fakes = new Map<string, FakeActivities>();
