@@ -5,7 +5,7 @@ import { payAtCheckout } from '../helpers/gateway-sandbox';
 import { apiOver } from '../helpers/http-api';
 import { poll } from '../helpers/poll';
 import { SUCCESS_CARD } from '../e2e/support/journeys';
-import { attempts, clockBody, eventsOf, startClockStack, type ClockStack } from './support';
+import { attempts, clockBody, clockReady, eventsOf, startClockStack, type ClockStack } from './support';
 
 // Razorpay's pre-debit timing in the sandbox (SANDBOX_RAZORPAY_PRE_DEBIT_MS): a recurring card payment is announced
 // and debited 36 h 5 min later. Under a test clock the debit lands when the subscription's clock passes that instant,
@@ -31,10 +31,9 @@ async function viewUntil(id: string, done: (v: SubscriptionView) => boolean): Pr
 }
 
 async function advanceUntilReady(id: string, move: { by: string } | { to: string }): Promise<TestClockView> {
+  await clockReady(cs.stack.apiUrl, id);
   expect((await api().post(`/v1/subscriptions/${id}/test-clock/advance`, move)).status).toBe(202);
-  const ready = await poll(() => api().get<TestClockView>(`/v1/subscriptions/${id}/test-clock`), (r) => r.body.status === 'ready', { timeoutMs: 120_000, intervalMs: 250 });
-  expect(ready.body.status).toBe('ready');
-  return ready.body;
+  return clockReady(cs.stack.apiUrl, id);
 }
 
 test('razorpay: the renewal is pending through the pre-debit window, then debited once after 36 h 5 min on the subscription clock', async () => {

@@ -9,6 +9,9 @@ import { startDevStack, type DevStack } from '../../scripts/dev/stack';
 import type { Gateway } from '../../src/shared/gateway-policy';
 import type { MerchantEvent } from '../../src/shared/merchant-events';
 import type { SubscriptionView } from '../../src/shared/state';
+import type { TestClockView } from '../../src/api/routes/test-clock-schemas';
+import { apiOver } from '../helpers/http-api';
+import { poll } from '../helpers/poll';
 import { TEST_API_KEYS } from '../helpers/api';
 import { createBody } from '../helpers/api-requests';
 
@@ -108,3 +111,15 @@ export const eventsOf = (events: MerchantEvent[], subscriptionId: string): Merch
 /** The renewal attempts of a cycle (automatic and manual), as [reference, outcome]. */
 export const attempts = (view: SubscriptionView, cycle: number): [string, string][] =>
   view.charges.filter((c) => c.cycle === cycle && c.kind !== 'authorization').map((c) => [c.reference, c.outcome]);
+
+/**
+ * Polls the clock until it is `ready`, and fails if it is not within `timeoutMs`. A subscription that looks settled
+ * (active, refunds processed) can still have work pending: merchant event deliveries, a workflow task. Its clock is
+ * `advancing` until that work is done, and the API refuses to move it (409). So every step that moves a clock
+ * waits here first, instead of assuming that a settled view means a quiet execution.
+ */
+export async function clockReady(apiUrl: string, id: string, timeoutMs = 120_000): Promise<TestClockView> {
+  const res = await poll(() => apiOver(apiUrl).get<TestClockView>(`/v1/subscriptions/${id}/test-clock`), (r) => r.status === 200 && r.body.status === 'ready', { timeoutMs, intervalMs: 250 });
+  if (res.status !== 200 || res.body.status !== 'ready') throw new Error(`the clock of ${id} is not ready after ${timeoutMs} ms: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}

@@ -7,7 +7,7 @@ import { apiOver } from '../helpers/http-api';
 import { poll } from '../helpers/poll';
 import { RENEWALS_FAIL_CARD, SUCCESS_CARD } from '../e2e/support/journeys';
 import type { Gateway } from '../../src/shared/gateway-policy';
-import { attempts, clockBody, eventsOf, startClockStack, type ClockStack } from './support';
+import { attempts, clockBody, clockReady, eventsOf, startClockStack, type ClockStack } from './support';
 
 // Test clocks on the live stack that `npm run dev` runs (not the time-skipping test server): Temporal server v1.32.2
 // on SQLite with per-execution time skipping, the sandbox, a worker and the API as separate processes. Each journey
@@ -36,25 +36,27 @@ async function viewUntil(id: string, done: (v: SubscriptionView) => boolean, tim
   return res.body;
 }
 
-/** Creates a subscription and pays its checkout in the sandbox as the customer's browser would. */
+/** Creates a subscription and pays its checkout in the sandbox as the customer's browser would; returns once its clock is ready. */
 async function subscribeAndPay(gateway: Gateway, label: string, card: string): Promise<SubscriptionView> {
   const body = clockBody(gateway, label);
   const created = await api().post('/v1/subscriptions', body);
   expect(created.status).toBe(201);
   expect((await payAtCheckout(created.body.authorization.checkoutUrl!, card)).html).toContain('Payment successful');
-  return viewUntil(body.id, settledActive);
+  const settled = await viewUntil(body.id, settledActive);
+  await clockReady(cs.stack.apiUrl, body.id);
+  return settled;
 }
 
 /** POST …/test-clock/advance, then polls the Location until the clock is ready; the clock reached. */
 async function advance(id: string, move: { by: string } | { to: string }): Promise<TestClockView> {
+  await clockReady(cs.stack.apiUrl, id);
   const res = await api().post<TestClockView>(`/v1/subscriptions/${id}/test-clock/advance`, move);
   expect(res.status).toBe(202);
   expect(res.body).toMatchObject({ subscriptionId: id, targetTime: expect.any(String) });
   const target = Date.parse(res.body.targetTime!);
-  const ready = await poll(() => api().get<TestClockView>(`/v1/subscriptions/${id}/test-clock`), (r) => r.status === 200 && r.body.status === 'ready', { timeoutMs: 120_000, intervalMs: 250 });
-  expect(ready.body.status).toBe('ready');
-  expect(Date.parse(ready.body.currentTime)).toBeGreaterThanOrEqual(target);
-  return ready.body;
+  const ready = await clockReady(cs.stack.apiUrl, id);
+  expect(Date.parse(ready.currentTime)).toBeGreaterThanOrEqual(target);
+  return ready;
 }
 
 /**
@@ -82,7 +84,7 @@ describe('refusals', () => {
 
   test('an advance past two billing intervals is a 422 naming the field; a retried advance is applied once', async () => {
     const sub = await subscribeAndPay('paystack', 'bound', SUCCESS_CARD);
-    const before = (await api().get<TestClockView>(`/v1/subscriptions/${sub.id}/test-clock`)).body;
+    const before = await clockReady(cs.stack.apiUrl, sub.id);
     expect(before).toMatchObject({ status: 'ready', subscription: { id: sub.id } });
     const tooFar = await api().post<{ errors: { field: string }[] }>(`/v1/subscriptions/${sub.id}/test-clock/advance`, { by: '3mo' });
     expect(tooFar.status).toBe(422);
@@ -98,7 +100,7 @@ describe('refusals', () => {
         method: 'POST', headers: { authorization: bearer(), 'idempotency-key': `once-${sub.id}`, 'content-type': 'application/json' }, body: JSON.stringify({ by }),
       });
     const first = (await (await send()).json()) as TestClockView;
-    await poll(() => api().get<TestClockView>(`/v1/subscriptions/${sub.id}/test-clock`), (r) => r.body.status === 'ready', { timeoutMs: 60_000, intervalMs: 250 });
+    await clockReady(cs.stack.apiUrl, sub.id);
     const again = await send();
     expect(again.status).toBe(200);
     expect(((await again.json()) as TestClockView).targetTime).toBe(first.targetTime);
