@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { SubscriptionActivities } from '../activities/types';
 import { NOTIFY_MERCHANT_ACTIVITY_OPTIONS } from '../shared/activity-options';
 import { GatewayErrors } from '../shared/gateway-port';
@@ -26,3 +26,13 @@ export const verifier = proxyActivities<SubscriptionActivities>({
 
 /** Merchant events: retried for days with backoff (the delivery side's recommendation); sent beside billing. */
 export const notifier = proxyActivities<SubscriptionActivities>(NOTIFY_MERCHANT_ACTIVITY_OPTIONS);
+
+/**
+ * The same deliveries, cancellable with confirmation: a cancelled call settles only once the server has recorded the
+ * cancellation (or the running attempt ended), so a run that abandons a delivery for continue-as-new leaves nothing
+ * of its own running. The attempt in flight ends within its HTTP timeout, well inside startToCloseTimeout.
+ */
+export const confirmedNotifier = proxyActivities<SubscriptionActivities>({
+  ...NOTIFY_MERCHANT_ACTIVITY_OPTIONS,
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+});

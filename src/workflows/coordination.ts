@@ -14,7 +14,8 @@ import type { SubscriptionView } from '../shared/state';
  * 3. **Continue-as-new** happens only at the top of the loop, holding nothing. The loop parks there until every
  *    handler is finished, but wakes for loop work (a webhook, a retry-now), so a handler that waits on the loop
  *    never deadlocks it. It never waits on merchant-event delivery: unsent events ride along in the snapshot and the
- *    one in flight is sent again by the next run (same event id; merchants dedupe on it).
+ *    one in flight is cancelled and sent again by the next run (same event id; merchants dedupe on it). Since 0.4.0
+ *    it waits for the server to confirm that cancellation, so nothing of the finished run is left running.
  */
 export class MoneyLock {
   private held = false;

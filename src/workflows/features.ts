@@ -1,7 +1,7 @@
 import { patched } from '@temporalio/workflow';
 
 /**
- * Behaviour added in release 0.3.0, decided once at the start of each run with `patched()`: a run that began on an
+ * Behaviour added in releases 0.3.0 and later, decided once at the start of each run with `patched()`: a run that began on an
  * older worker (its first task has no marker) keeps the old behaviour until it continues as new, so every committed
  * history replays; new runs record the markers and get the new behaviour. Each flag names the defect it fixes
  * (docs/subscription-workflow.md).
@@ -21,6 +21,11 @@ export interface Features {
   planBeforeFinish: boolean;
   /** A plan change that re-anchors the calendar keeps the anchor's day of month. */
   keepAnchorDay: boolean;
+  /**
+   * (0.4.0) A delivery abandoned for continue-as-new is continued only once the server confirms it cancelled, so no
+   * activity of a finished run is left running, and its event is kept however the cancelled attempt ended.
+   */
+  abandonedDeliveryConfirmed: boolean;
 }
 
 export function decideFeatures(): Features {
@@ -32,5 +37,6 @@ export function decideFeatures(): Features {
     spacingFromAttemptStart: patched('retry-spacing-from-attempt-start'),
     planBeforeFinish: patched('pending-plan-before-finish'),
     keepAnchorDay: patched('plan-change-keeps-anchor-day'),
+    abandonedDeliveryConfirmed: patched('abandoned-delivery-confirmed'),
   };
 }

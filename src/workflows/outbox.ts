@@ -1,5 +1,5 @@
 import { CancellationScope, condition, isCancellation, log } from '@temporalio/workflow';
-import { notifier } from './activity-proxies';
+import { confirmedNotifier, notifier } from './activity-proxies';
 import type { Run } from './run';
 
 /**
@@ -15,11 +15,18 @@ export async function runOutbox(run: Run): Promise<void> {
     const event = sub.s.outbox[0]!;
     co.sending = true;
     const scope = new CancellationScope();
-    co.abandonSend = () => scope.cancel();
+    let abandoned = false;
+    co.abandonSend = () => {
+      abandoned = true;
+      scope.cancel();
+    };
+    const proxy = run.f.abandonedDeliveryConfirmed ? confirmedNotifier : notifier;
     try {
-      await scope.run(() => notifier.notifyMerchant.executeWithOptions({ summary: `notify ${event.type} #${event.sequence}` }, [event]));
+      await scope.run(() => proxy.notifyMerchant.executeWithOptions({ summary: `notify ${event.type} #${event.sequence}` }, [event]));
     } catch (err) {
-      if (isCancellation(err)) {
+      // Since 0.4.0 an abandoned delivery keeps its event however the attempt in flight ended (cancelled, or failed
+      // after the cancel was requested): the next run sends it again. Before, only a cancellation did.
+      if (isCancellation(err) || (abandoned && run.f.abandonedDeliveryConfirmed)) {
         // Abandoned for continue-as-new (the endpoint is down): the event stays first in the carried outbox.
         co.sending = false;
         co.abandonSend = null;

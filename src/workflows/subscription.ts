@@ -56,9 +56,11 @@ async function readyToContinue(run: Run): Promise<boolean> {
   co.outboxHeld = true;
   if (co.sending && grace > 0) await condition(() => !co.sending || loopWork(), grace, { summary: 'continue as new once the merchant event in delivery is sent' });
   // Still in delivery (the endpoint is down): cancel it; its event rides along and the next run sends it again.
+  // Since 0.4.0 the run also waits until the server confirms the cancellation, so nothing of it is left running.
   if (co.sending && !loopWork()) co.abandonSend?.();
-  await condition(() => loopWork() || isTerminal(sub.s.status) || (allHandlersFinished() && co.refundsInFlight === 0 && !co.money.isHeld));
-  const ready = !loopWork() && !isTerminal(sub.s.status) && allHandlersFinished() && co.refundsInFlight === 0;
+  const deliveryDone = (): boolean => !run.f.abandonedDeliveryConfirmed || !co.sending;
+  await condition(() => loopWork() || isTerminal(sub.s.status) || (allHandlersFinished() && co.refundsInFlight === 0 && !co.money.isHeld && deliveryDone()));
+  const ready = !loopWork() && !isTerminal(sub.s.status) && allHandlersFinished() && co.refundsInFlight === 0 && deliveryDone();
   if (!ready) co.outboxHeld = false;
   return ready;
 }

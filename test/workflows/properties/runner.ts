@@ -16,8 +16,13 @@ import type { Operation, Scenario } from './scenario';
 
 /** After the last scheduled action the runner lets the workflow settle this long (retries, refunds, deliveries). */
 export const SETTLE_MS = 3 * DAY;
-/** While an accepted update is unanswered, time moves in steps this small, so its answer time is known to within it. */
-const UPDATE_WATCH_STEP_MS = 6 * HOUR;
+/**
+ * The longest single skip: it bounds how stale the runner's picture of the workflow's next due time can get, and how
+ * well an accepted update's answer time is known (answers are checked between skips).
+ */
+const MAX_SKIP_MS = 6 * HOUR;
+/** How far past the workflow's own due time a skip stops, so the timer has fired and its activity has run. */
+const WORKFLOW_DUE_MARGIN_MS = 1_000;
 /** Real time a client call may take before the runner records it as hung (a stuck workflow task, a blocked update). */
 const CALL_TIMEOUT_MS = 5_000;
 /** A skip runs every timer and activity due in it; a few days of a scenario take well under a second when healthy. */
@@ -149,6 +154,12 @@ async function withinRealTime<T>(p: Promise<T>, what: string, timeoutMs = CALL_T
 
 type Handle = WorkflowHandleWithFirstExecutionRunId<typeof subscriptionWorkflow>;
 
+/** Just after the workflow's next own action (charge or retry) if that is still ahead, else Infinity. */
+function workflowDueAfter(view: SubscriptionView | undefined, now: number): number {
+  const due = [view?.nextChargeAt, view?.attempts.nextRetryAt].filter((t): t is string => typeof t === 'string').map(Date.parse).filter((t) => t > now);
+  return due.length ? Math.min(...due) + WORKFLOW_DUE_MARGIN_MS : Infinity;
+}
+
 async function isRunning(handle: Handle): Promise<boolean> {
   const d = await withinRealTime(handle.describe(), 'describe');
   return d.status.name === 'RUNNING';
@@ -266,8 +277,11 @@ export async function runScenario(rig: Rig, scenario: Scenario): Promise<Observa
     ].sort((a, b) => a.at - b.at);
     for (let guard = 0; guard < 5000; guard++) {
       let now = await h.env.currentTimeMs();
-      const open = o.updates.some((u) => u.accepted && !u.settled);
-      const target = Math.min(steps[0]?.at ?? Infinity, gateway.nextDueAt() ?? Infinity, o.endAt, open ? now + UPDATE_WATCH_STEP_MS : Infinity);
+      // Time moves to the next thing anyone scheduled: a runner step, the gateway (a webhook, a settling payment) or
+      // the workflow itself (its next charge or retry, as its last answer said). A skip past the workflow's own due
+      // time would run its charges inside the skip, and their webhooks would all arrive at once at the end of it. The
+      // last answer can be stale (a signal not yet applied), so no skip is longer than MAX_SKIP_MS either.
+      const target = Math.min(steps[0]?.at ?? Infinity, gateway.nextDueAt() ?? Infinity, o.endAt, now + MAX_SKIP_MS, workflowDueAfter(o.views.at(-1)?.view, now));
       trace(`skip +${((target - now) / 60_000).toFixed(0)} min to +${((target - origin) / 3_600_000).toFixed(2)} h`);
       // Bounded in real time too: a stalled server connection would otherwise hold this call for minutes.
       await withinRealTime(skipTo(h, target), `skip to +${((target - origin) / 3_600_000).toFixed(2)} h`, SKIP_TIMEOUT_MS);
