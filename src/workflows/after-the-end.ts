@@ -2,6 +2,7 @@ import { settle } from './inbox';
 import { stepAttempt } from './charging';
 import { refundsOutstanding } from './refunds';
 import type { Run } from './run';
+import { reverifyUnsettled, unsettledDue, watchOpenCheckout } from './unsettled';
 import { waitUntil } from './waits';
 
 const DAY = 24 * 60 * 60_000;
@@ -20,8 +21,13 @@ export const AFTER_END_WINDOW_MS = 7 * DAY;
 export async function afterTheEnd(run: Run): Promise<void> {
   const { sub } = run;
   const until = Date.parse(sub.s.endedAt ?? new Date(sub.now()).toISOString()) + AFTER_END_WINDOW_MS;
+  watchOpenCheckout(run);
   for (;;) {
     await settle(run);
+    if (unsettledDue(run)) {
+      await reverifyUnsettled(run);
+      continue;
+    }
     if (sub.attempt) {
       await stepAttempt(run);
       continue;

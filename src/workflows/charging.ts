@@ -7,6 +7,7 @@ import { gateway, verifier } from './activity-proxies';
 import type { Run } from './run';
 import type { OpenAttempt, Sealed } from './snapshot';
 import { isTerminal } from './state-machine';
+import { watchIfUnsettled } from './unsettled';
 import { waitUntil } from './waits';
 
 export type FinalOutcome = Extract<ChargeOutcome, { status: 'succeeded' | 'declined' }>;
@@ -102,7 +103,10 @@ function applyAnswer(run: Run, outcome: ChargeOutcome | null): void {
     case 'declined':
       return finishAttempt(run, outcome);
     case 'not_found':
-      if (a.resends >= MAX_RESENDS) return finishAttempt(run, { status: 'declined', reference: a.reference, reason: 'the gateway did not process the charge' });
+      if (a.resends >= MAX_RESENDS) {
+        watchIfUnsettled(run, a);
+        return finishAttempt(run, { status: 'declined', reference: a.reference, reason: 'the gateway did not process the charge' });
+      }
       return sub.attemptProgress({ phase: 'send', resends: a.resends + 1 });
     case 'pending': {
       const recheck = Math.min(PENDING_RECHECK.firstMs * 2 ** a.pendingRounds, PENDING_RECHECK.maxMs);

@@ -26,6 +26,8 @@ export interface Features {
    * activity of a finished run is left running, and its event is kept however the cancelled attempt ended.
    */
   abandonedDeliveryConfirmed: boolean;
+  /** (0.4.0) A charge recorded as declined because the gateway never saw it is verified again until its horizon. */
+  reverifyUnsettled: boolean;
 }
 
 export function decideFeatures(): Features {
@@ -38,5 +40,6 @@ export function decideFeatures(): Features {
     planBeforeFinish: patched('pending-plan-before-finish'),
     keepAnchorDay: patched('plan-change-keeps-anchor-day'),
     abandonedDeliveryConfirmed: patched('abandoned-delivery-confirmed'),
+    reverifyUnsettled: patched('unsettled-charges-verified-until-horizon'),
   };
 }

@@ -2,6 +2,7 @@ import { formatDuration } from '../shared/calendar';
 import { stepIncomplete } from './authorization';
 import { attemptCharge, stepAttempt } from './charging';
 import type { Run } from './run';
+import { reverifyUnsettled, unsettledDue } from './unsettled';
 import { waitUntil } from './waits';
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -45,6 +46,7 @@ async function stepWaitForMerchant(run: Run): Promise<void> {
 
 /** One step of the loop: the open attempt first (nothing else is charged until its outcome is known), then by status. */
 export async function step(run: Run): Promise<void> {
+  if (unsettledDue(run)) return reverifyUnsettled(run);
   if (run.sub.attempt) return stepAttempt(run);
   switch (run.sub.s.status) {
     case 'incomplete':

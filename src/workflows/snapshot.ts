@@ -48,6 +48,24 @@ export interface RefundRetry {
   retryAt: string;
 }
 
+/**
+ * A charge recorded as declined because the gateway said it never saw it, after sends whose outcome was unknown, or a
+ * checkout left open when the subscription ended unpaid: either may still be paid late, so it is verified again
+ * until the settlement horizon (0.4.0; unsettled.ts).
+ */
+export interface UnsettledCharge {
+  cycle: number;
+  attempt: number;
+  reference: string;
+  /** `authorization`: a checkout still open at the gateway when the subscription ended unpaid. */
+  kind: 'authorization' | 'renewal' | 'manual_retry';
+  amount: Money;
+  /** When the attempt was first sent (a checkout: when the subscription ended): the horizon counts from here. */
+  sentAt: string;
+  nextCheckAt: string;
+  checks: number;
+}
+
 /** An update this subscription applied, by its id (the API's Idempotency-Key): never applied twice, across runs. */
 export interface AppliedUpdate {
   id: string;
@@ -105,6 +123,8 @@ export interface SubscriptionSnapshot {
   billingAnchorDay?: number | null;
   /** When the subscription reached a terminal status; late payments are refunded until the window after it closes. */
   endedAt?: string | null;
+  // Added in 0.4.0.
+  unsettledCharges?: UnsettledCharge[];
 }
 
 /** The snapshot as everything outside the entity sees it: read-only, all the way down. */
@@ -120,4 +140,4 @@ export function isContinued(arg: unknown): arg is ContinuedSubscription {
 }
 
 /** How many charges, refunds and webhook ids the snapshot keeps; bounded so carried state stays small. */
-export const RETAINED = { charges: 20, refunds: 50, eventIds: 200, updates: 50 } as const;
+export const RETAINED = { charges: 20, refunds: 50, eventIds: 200, updates: 50, unsettledCharges: 50 } as const;

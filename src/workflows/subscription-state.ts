@@ -9,7 +9,7 @@ import type { ChargeRecord, RefundRecord } from '../shared/state';
 import type { SubscriptionStatus } from '../shared/status';
 import type { Money } from '../shared/money';
 import { nextRetryAt } from './dunning';
-import { RETAINED, type OpenAttempt, type RefundRetry, type Sealed, type SubscriptionSnapshot } from './snapshot';
+import { RETAINED, type OpenAttempt, type RefundRetry, type Sealed, type SubscriptionSnapshot, type UnsettledCharge } from './snapshot';
 import { assertTransition, isTerminal } from './state-machine';
 
 type EventData = MerchantEvent['data'];
@@ -373,6 +373,31 @@ export class SubscriptionState {
     const open = this.#s.openAttempt;
     if (!open) throw new Error('no open attempt');
     Object.assign(open, change);
+    this.changed();
+  }
+
+  /** Charges recorded as declined that may still be processed late, verified until their horizon (unsettled.ts). */
+  get unsettledCharges(): readonly Sealed<UnsettledCharge>[] {
+    return this.#s.unsettledCharges ?? [];
+  }
+
+  /** Keeps checking a reference that may still be paid late (unsettled.ts), from `firstCheckAt`; once per reference. */
+  watchUnsettled(u: Sealed<Omit<UnsettledCharge, 'nextCheckAt' | 'checks'>>, firstCheckAt: number): void {
+    const list = (this.#s.unsettledCharges ??= []);
+    if (list.some((x) => x.reference === u.reference)) return;
+    list.push({ cycle: u.cycle, attempt: u.attempt, reference: u.reference, kind: u.kind, amount: { ...u.amount }, sentAt: u.sentAt, nextCheckAt: iso(firstCheckAt), checks: 0 });
+    // Bounded like the rest of the snapshot; the horizon keeps it far below this (a few attempts a day for 3 days).
+    if (list.length > RETAINED.unsettledCharges) list.splice(0, list.length - RETAINED.unsettledCharges);
+    this.changed();
+  }
+
+  /** A check of an unsettled charge: checked again at `nextCheckAt`, or no longer watched (null: settled or expired). */
+  unsettledChecked(reference: string, nextCheckAt: number | null): void {
+    const list = this.#s.unsettledCharges ?? [];
+    const i = list.findIndex((u) => u.reference === reference);
+    if (i < 0) return;
+    if (nextCheckAt === null) list.splice(i, 1);
+    else Object.assign(list[i]!, { nextCheckAt: iso(nextCheckAt), checks: list[i]!.checks + 1 });
     this.changed();
   }
 

@@ -14,6 +14,7 @@ import type { Run } from './run';
 import { isContinued, type ContinuedSubscription } from './snapshot';
 import { isTerminal } from './state-machine';
 import { SubscriptionState } from './subscription-state';
+import { nextUnsettledCheckMs } from './unsettled';
 import { buildView } from './view';
 import { Visibility } from './visibility';
 
@@ -34,9 +35,12 @@ function shouldContinueAsNew({ sub, co, f }: Run): boolean {
 const DELIVERY_GRACE_MS = 5 * 60_000;
 
 /** When the loop must act next on its own (a charge, a retry, a verify), or null. */
-function nextDueMs({ sub }: Run): number | null {
+function nextDueMs(run: Run): number | null {
+  const { sub } = run;
   const s = sub.s;
   const times = [s.dunning.nextRetryAt, s.nextChargeAt, sub.attempt?.nextCheckAt ?? null].filter((t): t is string => t !== null).map(Date.parse);
+  const check = nextUnsettledCheckMs(run);
+  if (check !== null) times.push(check);
   return times.length > 0 ? Math.min(...times) : null;
 }
 

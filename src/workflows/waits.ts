@@ -1,5 +1,6 @@
 import { condition } from '@temporalio/workflow';
 import type { Run } from './run';
+import { nextUnsettledCheckMs } from './unsettled';
 
 /**
  * The loop's only durable wait: until `deadlineMs` (null: no deadline) or until anything changes (an update, a
@@ -10,15 +11,19 @@ export async function waitUntil(run: Run, deadlineMs: number | null, summary: st
   const { sub, co } = run;
   const seen = sub.version;
   const woken = (): boolean => sub.version !== seen || sub.hasWork() || alsoWakeWhen();
-  const ms = deadlineMs === null ? null : deadlineMs - Date.now();
-  if (ms !== null && ms <= 0) return true;
+  if (deadlineMs !== null && deadlineMs <= Date.now()) return true;
+  // An unsettled charge due for a check before the deadline wakes the loop early for it (0.4.0).
+  const check = nextUnsettledCheckMs(run);
+  const wakeAt = check !== null && (deadlineMs === null || check < deadlineMs) ? check : deadlineMs;
+  const ms = wakeAt === null ? null : Math.max(0, wakeAt - Date.now());
   co.parked = true;
   try {
     if (ms === null) {
       await condition(woken);
       return false;
     }
-    return !(await condition(woken, ms, { summary }));
+    const timedOut = !(await condition(woken, ms, { summary: wakeAt === deadlineMs ? summary : `${summary}; verify an unsettled charge first` }));
+    return timedOut && wakeAt === deadlineMs;
   } finally {
     co.parked = false;
   }

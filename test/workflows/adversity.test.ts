@@ -111,6 +111,32 @@ describe('issue 9: the subscription workflow under adversity', () => {
     expect(fake.callsOf('refundCharge').map((c) => c.input.reference)).toEqual([refundReference(c2a1)]);
   });
 
+  it('#2 a charge verified not found whose late success sends no webhook is found by verifying again, and refunded once', async () => {
+    const fake = new FakeActivities();
+    const input = newInput({ gateway: 'flutterwave', plan: monthly('NGN') });
+    const c2a1 = chargeReference(input.subscriptionId, 2, 1);
+    fake.charge = (c) => (c.reference === c2a1 ? unknownOutcome() : succeeded(c));
+    let appearsAt = Infinity;
+    // The gateway processes the timed-out request 5 hours late and its webhook is lost: only a verify can tell.
+    fake.verify = async (v) => {
+      if (v.reference !== c2a1) return { status: 'not_found', reference: v.reference };
+      return (await h.env.currentTimeMs()) >= appearsAt
+        ? { status: 'succeeded', reference: c2a1, gatewayTransactionId: 'tx-late', amount: { amount: 500000, currency: 'NGN' }, paidAt: '' }
+        : { status: 'not_found', reference: c2a1 };
+    };
+    const view = await withWorker(h, fake, async (taskQueue) => {
+      const { handle, view } = await startActive(h, fake, taskQueue, input);
+      appearsAt = Date.parse(view.nextChargeAt!) + 5 * HOUR;
+      await h.env.sleep(Date.parse(view.nextChargeAt!) - (await h.env.currentTimeMs()) + 40 * MINUTE);
+      await fake.waitForEvent('invoice.paid', 2);
+      await h.env.sleep(DAY);
+      return handle.query(stateQuery);
+    });
+    expect(fake.callsOf('refundCharge').map((c) => c.input.reference)).toEqual([refundReference(c2a1)]);
+    expect(fake.eventTypes()).toContain('payment.refunding');
+    expect(view.refunds).toEqual([expect.objectContaining({ chargeReference: c2a1 })]);
+  });
+
   it('#2 Paystack: charge.failed then charge.succeeded for a pending charge ends active, not unpaid', async () => {
     const fake = new FakeActivities();
     const input = newInput({ gateway: 'paystack', plan: monthly('NGN') });
@@ -169,6 +195,29 @@ describe('issue 9: the subscription workflow under adversity', () => {
     expect(view.status).toBe('incomplete_expired');
     expect(fake.callsOf('refundCharge').map((c) => c.input.reference)).toEqual([refundReference(auth)]);
     expect(view.charges).toContainEqual(expect.objectContaining({ reference: auth, outcome: 'succeeded' }));
+  });
+
+  it('#4 a checkout paid after a cancel, its webhook lost, is found by verifying the checkout and refunded', async () => {
+    const fake = new FakeActivities();
+    const input = newInput({ gateway: 'flutterwave', plan: monthly('NGN') });
+    const auth = authorizationReference(input.subscriptionId);
+    let paidAt = Infinity;
+    fake.verify = async (v) =>
+      v.reference === auth && (await h.env.currentTimeMs()) >= paidAt
+        ? { status: 'succeeded', reference: auth, gatewayTransactionId: 'tx-checkout', amount: { amount: 500000, currency: 'NGN' }, paidAt: '' }
+        : { status: 'not_found', reference: v.reference };
+    const view = await withWorker(h, fake, async (taskQueue) => {
+      const handle = await start(h, taskQueue, input);
+      await fake.checkoutOpened();
+      expect(await handle.executeUpdate(cancelUpdate, { args: [{ at: 'now' }] })).toMatchObject({ status: 'canceled' });
+      // The customer still pays the open checkout 3 hours later; the gateway's webhook never arrives.
+      paidAt = (await h.env.currentTimeMs()) + 3 * HOUR;
+      await h.env.sleep(DAY);
+      return handle.query(stateQuery);
+    });
+    expect(view.status).toBe('canceled');
+    expect(fake.callsOf('refundCharge').map((c) => c.input.reference)).toEqual([refundReference(auth)]);
+    expect(fake.eventTypes()).toContain('payment.refunding');
   });
 
   it('#5 an authorization refund whose outcome is unknown is sent again under the same reference', async () => {

@@ -21,11 +21,16 @@ export const UPDATE_BOUND_MS = 2 * DAY;
  * timer, three workflow tasks, the charge and notify activities and a search-attribute upsert; Razorpay and
  * Flutterwave make four), and 15 per message received (a signal or an update, its workflow task, and the verify or
  * refund activity it may start). Measured on main: a Razorpay trial with a four-attempt cycle and no message is 121.
+ * The run's own part was 50 before 0.3.0; since then a run that never bills (a checkout left unpaid, then the window
+ * after the end) also verifies its checkout before expiry and refunds a late payment: up to about 90, so 100.
+ * Each charge whose outcome was unknown (its chargeCard call failed or timed out) adds up to 80: its re-sends, its verify
+ * rounds and, since 0.4.0, about seven more verifies over its settlement horizon (timer, task and activity each).
  * A run beyond this is looping without billing (e.g. verifying for days) and would outgrow the history limit.
  */
-export const HISTORY_PER_RUN = 50;
+export const HISTORY_PER_RUN = 100;
 export const HISTORY_PER_CYCLE = 80;
 export const HISTORY_PER_MESSAGE = 15;
+export const HISTORY_PER_UNKNOWN_OUTCOME = 80;
 
 const at = (o: Observation, ms: number): string => `+${((ms - o.origin) / 3_600_000).toFixed(2)} h`;
 const REF = /-c(\d+)-a(\d+)$/;
@@ -191,7 +196,10 @@ function dueChargesMissed(o: Observation): { due: number; seenAt: number; starte
     const due = Date.parse(dueIso);
     if (view.status !== 'past_due' && view.plan.totalCycles !== null && view.cycle >= view.plan.totalCycles) continue;
     if (due + SLACK_MS > o.endAt || o.actions.some((t) => t > seenAt && t <= due + SLACK_MS)) continue;
-    const next = all.find((a) => a.startedAt > seenAt);
+    // A checkpoint can land just after the due instant (the runner stops right after the workflow's own due times),
+    // with the answer not yet showing the attempt that started at it: count attempts from the due time then.
+    const from = Math.min(seenAt, due - SLACK_MS);
+    const next = all.find((a) => a.startedAt > from);
     if (!next || next.startedAt > due + SLACK_MS || next.startedAt < due - SLACK_MS) out.push({ due, seenAt, startedAt: next?.startedAt ?? null });
   }
   // One report per due instant.
@@ -225,6 +233,8 @@ export const historyPerCycleBounded: Invariant = (o) =>
   o.histories.flatMap((history, run) => {
     const events = history.events ?? [];
     const cycles = new Set<number>();
+    const unknown = new Set<string>();
+    const chargeScheduled = new Map<number, string>();
     let messages = 0;
     for (const e of events) {
       const s = e.activityTaskScheduledEventAttributes;
@@ -233,10 +243,17 @@ export const historyPerCycleBounded: Invariant = (o) =>
         const m = REF.exec(ref);
         if (m) cycles.add(Number(m[1]));
       }
+      if (s?.activityType?.name === 'chargeCard') chargeScheduled.set(Number(e.eventId), (payloadJson(s.input) as { reference?: string } | undefined)?.reference ?? '');
+      // A charge call that failed or timed out: its outcome was unknown.
+      const failed = e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
+      const ref = failed ? chargeScheduled.get(Number(failed.scheduledEventId)) : undefined;
+      if (ref) unknown.add(ref);
       if (e.workflowExecutionSignaledEventAttributes || e.workflowExecutionUpdateAcceptedEventAttributes) messages += 1;
     }
-    const bound = HISTORY_PER_RUN + HISTORY_PER_CYCLE * cycles.size + HISTORY_PER_MESSAGE * messages;
-    return events.length > bound ? [`run ${run + 1}: ${events.length} history events for ${cycles.size} cycle(s) and ${messages} message(s) (bound ${bound})`] : [];
+    const bound = HISTORY_PER_RUN + HISTORY_PER_CYCLE * cycles.size + HISTORY_PER_MESSAGE * messages + HISTORY_PER_UNKNOWN_OUTCOME * unknown.size;
+    return events.length > bound
+      ? [`run ${run + 1}: ${events.length} history events for ${cycles.size} cycle(s), ${messages} message(s) and ${unknown.size} unknown outcome(s) (bound ${bound})`]
+      : [];
   });
 
 export const noWorkflowTaskFailure: Invariant = (o) => {
