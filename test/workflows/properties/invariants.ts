@@ -23,8 +23,9 @@ export const UPDATE_BOUND_MS = 2 * DAY;
  * refund activity it may start). Measured on main: a Razorpay trial with a four-attempt cycle and no message is 121.
  * The run's own part was 50 before 0.3.0; since then a run that never bills (a checkout left unpaid, then the window
  * after the end) also verifies its checkout before expiry and refunds a late payment: up to about 90, so 100.
- * Each charge whose outcome was unknown (its chargeCard call failed or timed out) adds up to 80: its re-sends, its verify
- * rounds and, since 0.4.0, about seven more verifies over its settlement horizon (timer, task and activity each).
+ * Each charge whose outcome was unknown (its chargeCard call failed or timed out), and each reference verified over its
+ * settlement horizon (0.4.0: such a charge, or a checkout left open when the subscription ended unpaid), adds up to
+ * 80: its re-sends, its verify rounds and about seven verifies over the horizon (timer, task and activity each).
  * A run beyond this is looping without billing (e.g. verifying for days) and would outgrow the history limit.
  */
 export const HISTORY_PER_RUN = 100;
@@ -244,6 +245,10 @@ export const historyPerCycleBounded: Invariant = (o) =>
         if (m) cycles.add(Number(m[1]));
       }
       if (s?.activityType?.name === 'chargeCard') chargeScheduled.set(Number(e.eventId), (payloadJson(s.input) as { reference?: string } | undefined)?.reference ?? '');
+      // A reference verified over its settlement horizon (an unsettled charge, a checkout left open at the end).
+      if (s?.activityType?.name === 'verifyCharge' && String(payloadJson({ payloads: e.userMetadata?.summary ? [e.userMetadata.summary] : [] }) ?? '').includes('(unsettled')) {
+        unknown.add((payloadJson(s.input) as { reference?: string } | undefined)?.reference ?? '');
+      }
       // A charge call that failed or timed out: its outcome was unknown.
       const failed = e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
       const ref = failed ? chargeScheduled.get(Number(failed.scheduledEventId)) : undefined;
