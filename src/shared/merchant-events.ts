@@ -23,6 +23,11 @@ export const MERCHANT_EVENT_TYPES = [
    * checkout was no longer the authorization): Chargeloop refunds it; `refund.processed` follows when it settles.
    */
   'payment.refunding',
+  /**
+   * A charge still pending at the gateway past its window (a 3-D Secure step, an abandoned or pre-debit charge that
+   * never completed): not counted as a decline; dunning moves on, and a later success is booked or refunded.
+   */
+  'charge.pending_expired',
 ] as const;
 export const MerchantEventTypeSchema = shareable(z.enum(MERCHANT_EVENT_TYPES));
 export type MerchantEventType = z.infer<typeof MerchantEventTypeSchema>;

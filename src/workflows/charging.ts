@@ -6,13 +6,14 @@ import type { ChargeRecord } from '../shared/state';
 import { gateway, verifier } from './activity-proxies';
 import type { Run } from './run';
 import type { OpenAttempt, Sealed } from './snapshot';
+import { expirePending, nextPendingCheckMs, pendingExpired } from './pending-window';
 import { isTerminal } from './state-machine';
 import { waitUntil } from './waits';
 
 export type FinalOutcome = Extract<ChargeOutcome, { status: 'succeeded' | 'declined' }>;
 
 const MINUTE = 60_000;
-/** How often a `pending` charge is re-verified when no webhook arrives (doubling up to a day). */
+/** How often a `pending` charge is re-verified when no webhook arrives (doubling up to a day, within its window: pending-window.ts). */
 const PENDING_RECHECK = { firstMs: 30 * MINUTE, maxMs: 24 * 60 * MINUTE };
 /** Backoff between verify rounds when the verify activity itself keeps failing. */
 const VERIFY_BACKOFF = { firstMs: 5 * MINUTE, maxMs: 6 * 60 * MINUTE };
@@ -105,8 +106,9 @@ function applyAnswer(run: Run, outcome: ChargeOutcome | null): void {
       if (a.resends >= MAX_RESENDS) return finishAttempt(run, { status: 'declined', reference: a.reference, reason: 'the gateway did not process the charge' });
       return sub.attemptProgress({ phase: 'send', resends: a.resends + 1 });
     case 'pending': {
+      if (pendingExpired(run, a)) return expirePending(run);
       const recheck = Math.min(PENDING_RECHECK.firstMs * 2 ** a.pendingRounds, PENDING_RECHECK.maxMs);
-      return sub.attemptProgress({ phase: 'await_webhook', nextCheckAt: iso(sub.now() + recheck), pendingRounds: a.pendingRounds + 1 });
+      return sub.attemptProgress({ phase: 'await_webhook', nextCheckAt: iso(nextPendingCheckMs(run, a, recheck)), pendingRounds: a.pendingRounds + 1 });
     }
   }
 }
@@ -120,9 +122,12 @@ async function verifyOnce(run: Run): Promise<void> {
     ]);
     applyAnswer(run, outcome);
   } catch (err) {
+    // A charge last known pending whose window has ended is escalated even when its final verify fails.
+    if (pendingExpired(run, a)) return expirePending(run);
     const backoff = Math.min(VERIFY_BACKOFF.firstMs * 2 ** a.verifyRounds, VERIFY_BACKOFF.maxMs);
     log.warn('verify failed; backing off', { reference: a.reference, round: a.verifyRounds + 1, error: String(err) });
-    sub.attemptProgress({ phase: 'verify', nextCheckAt: iso(sub.now() + backoff), verifyRounds: a.verifyRounds + 1 });
+    const next = a.pendingRounds > 0 ? nextPendingCheckMs(run, a, backoff) : sub.now() + backoff;
+    sub.attemptProgress({ phase: 'verify', nextCheckAt: iso(next), verifyRounds: a.verifyRounds + 1 });
   }
 }
 

@@ -1,7 +1,7 @@
 import { patched } from '@temporalio/workflow';
 
 /**
- * Behaviour added in release 0.3.0, decided once at the start of each run with `patched()`: a run that began on an
+ * Behaviour added in release 0.3.0 and later, decided once at the start of each run with `patched()`: a run that began on an
  * older worker (its first task has no marker) keeps the old behaviour until it continues as new, so every committed
  * history replays; new runs record the markers and get the new behaviour. Each flag names the defect it fixes
  * (docs/subscription-workflow.md).
@@ -21,6 +21,8 @@ export interface Features {
   planBeforeFinish: boolean;
   /** A plan change that re-anchors the calendar keeps the anchor's day of month. */
   keepAnchorDay: boolean;
+  /** 0.4.0: a charge pending past its gateway's window is escalated and closed as unknown (never a decline). */
+  boundedPending: boolean;
 }
 
 export function decideFeatures(): Features {
@@ -32,5 +34,6 @@ export function decideFeatures(): Features {
     spacingFromAttemptStart: patched('retry-spacing-from-attempt-start'),
     planBeforeFinish: patched('pending-plan-before-finish'),
     keepAnchorDay: patched('plan-change-keeps-anchor-day'),
+    boundedPending: patched('pending-charges-expire-after-gateway-window'),
   };
 }
