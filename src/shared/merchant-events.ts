@@ -28,6 +28,11 @@ export const MERCHANT_EVENT_TYPES = [
    * never completed): not counted as a decline; dunning moves on, and a later success is booked or refunded.
    */
   'charge.pending_expired',
+  /**
+   * The customer (or their bank) revoked the stored card's mandate at the gateway: no renewal is sent to it; the next
+   * due charge fails at once (`invoice.payment_failed`, `subscription.unpaid`) until the customer gives a new card.
+   */
+  'card.revoked',
 ] as const;
 export const MerchantEventTypeSchema = shareable(z.enum(MERCHANT_EVENT_TYPES));
 export type MerchantEventType = z.infer<typeof MerchantEventTypeSchema>;

@@ -93,6 +93,19 @@ export function finishAttempt(run: Run, outcome: FinalOutcome): void {
   }
 }
 
+/**
+ * The stored card was revoked at the gateway (0.4.0): the attempt is not sent, so nothing can have been charged. It is
+ * recorded as failed with the reason, and the subscription goes unpaid at once (no automatic retry can succeed on a
+ * revoked card) until the customer gives a new card or the merchant cancels.
+ */
+function refuseRevokedCard(run: Run): void {
+  const { sub } = run;
+  const a = sub.closeAttempt();
+  const reason = `not sent: ${sub.s.cardRevoked!.reason}; a new card is needed`;
+  const record = { cycle: a.cycle, attempt: a.attempt, reference: a.reference, kind: a.kind, amount: a.amount, outcome: 'declined' as const, reason, at: iso(sub.now()) };
+  sub.chargeDeclined(record, Date.parse(a.startedAt), { retry: false });
+}
+
 /** Moves the open attempt on from what the gateway answered (null: unknown). */
 function applyAnswer(run: Run, outcome: ChargeOutcome | null): void {
   const { sub } = run;
@@ -155,6 +168,7 @@ async function drive(run: Run): Promise<void> {
 export async function attemptCharge(run: Run, kind: OpenAttempt['kind']): Promise<void> {
   await run.co.money.run(async () => {
     run.sub.openAttempt(kind);
+    if (run.f.cardRevocation && run.sub.s.cardRevoked) return refuseRevokedCard(run);
     await drive(run);
   });
   run.co.attemptsAnswered += 1;

@@ -23,6 +23,8 @@ export interface Features {
   keepAnchorDay: boolean;
   /** 0.4.0: a charge pending past its gateway's window is escalated and closed as unknown (never a decline). */
   boundedPending: boolean;
+  /** 0.4.0: a card the gateway reports revoked is remembered and announced, and no renewal is sent to it. */
+  cardRevocation: boolean;
 }
 
 export function decideFeatures(): Features {
@@ -35,5 +37,6 @@ export function decideFeatures(): Features {
     planBeforeFinish: patched('pending-plan-before-finish'),
     keepAnchorDay: patched('plan-change-keeps-anchor-day'),
     boundedPending: patched('pending-charges-expire-after-gateway-window'),
+    cardRevocation: patched('revoked-card-stops-renewals'),
   };
 }

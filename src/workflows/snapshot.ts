@@ -105,6 +105,8 @@ export interface SubscriptionSnapshot {
   billingAnchorDay?: number | null;
   /** When the subscription reached a terminal status; late payments are refunded until the window after it closes. */
   endedAt?: string | null;
+  /** Added in 0.4.0: the gateway reported the stored card revoked (Razorpay `token.*`); no renewal is sent to it. */
+  cardRevoked?: { at: string; reason: string } | null;
 }
 
 /** The snapshot as everything outside the entity sees it: read-only, all the way down. */

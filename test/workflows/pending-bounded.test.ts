@@ -70,6 +70,7 @@ describe('issue 10: pending charges are bounded', () => {
       // The customer completes the 3-D Secure step after all: the cycle is already paid, so it is refunded.
       await handle.signal(gatewayEventSignal, paidEvent('flutterwave', c2a1, 'NGN', 'late-3ds'));
       await fake.waitForEvent('payment.refunding');
+      await fake.waitForEvent('refund.processed');
     });
     expect(fake.callsOf('refundCharge').map((c) => c.input.reference)).toEqual([refundReference(c2a1)]);
   });
