@@ -26,6 +26,15 @@ describe('Razorpay client against the documented corpus', () => {
     expect(requests[2]?.body).toMatchObject({ order_id: 'order_DEXFWXQDtyuYWy', token: 'token_DEXFX1AEkFlO6h', recurring: true, contact: '+919876543210' });
   });
 
+  it('pre-debit: a recurring payment still `created` (debited 36 h 5 min after the notification) is pending, never a decline', async () => {
+    const { client: c, remaining } = client('orders-by-receipt-empty', 'orders-create', 'recurring-payment-created', 'order-payments-created');
+    await expect(c.chargeCard(charge)).resolves.toEqual({ status: 'pending', reference: 'sub-3-c1-a1' });
+    expect(remaining()).toBe(0);
+    // A verify during the window reads the same order: still pending, so the workflow keeps waiting (within 4 days).
+    const later = client('orders-by-receipt-paid', 'order-payments-created');
+    await expect(later.client.verifyCharge({ gateway: 'razorpay', connectionId: 'razorpay-test', reference: 'sub-3-c1-a1' })).resolves.toEqual({ status: 'pending', reference: 'sub-3-c1-a1' });
+  });
+
   it('order_already_paid is verified through the order, never recorded as a decline', async () => {
     const { client: c } = client('orders-by-receipt-empty', 'orders-create', 'recurring-order-already-paid', 'orders-by-receipt-paid', 'order-payments-captured');
     await expect(c.chargeCard(charge)).resolves.toMatchObject({ status: 'succeeded' });
