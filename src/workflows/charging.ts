@@ -7,6 +7,7 @@ import { gateway, verifier } from './activity-proxies';
 import type { Run } from './run';
 import type { OpenAttempt, Sealed } from './snapshot';
 import { expirePending, nextPendingCheckMs, pendingExpired } from './pending-window';
+import { refuseRevokedCard } from './revoked-card';
 import { isTerminal } from './state-machine';
 import { waitUntil } from './waits';
 
@@ -93,19 +94,6 @@ export function finishAttempt(run: Run, outcome: FinalOutcome): void {
   }
 }
 
-/**
- * The stored card was revoked at the gateway (0.4.0): the attempt is not sent, so nothing can have been charged. It is
- * recorded as failed with the reason, and the subscription goes unpaid at once (no automatic retry can succeed on a
- * revoked card) until the customer gives a new card or the merchant cancels.
- */
-function refuseRevokedCard(run: Run): void {
-  const { sub } = run;
-  const a = sub.closeAttempt();
-  const reason = `not sent: ${sub.s.cardRevoked!.reason}; a new card is needed`;
-  const record = { cycle: a.cycle, attempt: a.attempt, reference: a.reference, kind: a.kind, amount: a.amount, outcome: 'declined' as const, reason, at: iso(sub.now()) };
-  sub.chargeDeclined(record, Date.parse(a.startedAt), { retry: false });
-}
-
 /** Moves the open attempt on from what the gateway answered (null: unknown). */
 function applyAnswer(run: Run, outcome: ChargeOutcome | null): void {
   const { sub } = run;
@@ -161,12 +149,40 @@ async function drive(run: Run): Promise<void> {
 }
 
 /**
+ * Before the cycle is charged again: its earlier attempts whose outcome is unknown (escalated while pending:
+ * pending-window.ts) are verified once each, since a success whose webhook was lost would otherwise be charged a
+ * second time. A success found pays the cycle (true: no new attempt); a decline found is recorded; anything else
+ * (still pending, not found, the verify failing) leaves the record unknown and the new attempt goes ahead.
+ */
+async function foundUnknownPaid(run: Run): Promise<boolean> {
+  const { sub } = run;
+  const unknown = sub.s.charges.filter((c) => c.cycle === sub.s.cycle && c.kind !== 'authorization' && c.outcome === 'unknown');
+  if (unknown.length === 0) return false;
+  for (const c of unknown) {
+    let outcome: ChargeOutcome;
+    try {
+      outcome = await verifier.verifyCharge.executeWithOptions({ summary: `verify ${c.reference} before charging cycle ${c.cycle} again` }, [
+        { gateway: sub.s.input.gateway, connectionId: sub.s.input.gatewayConnectionId, reference: c.reference },
+      ]);
+    } catch (err) {
+      log.warn('verify of an unknown charge failed; charging again (a late success is refunded)', { reference: c.reference, error: String(err) });
+      continue;
+    }
+    const at = iso(sub.now());
+    if (outcome.status === 'succeeded') bookSuccess(run, { ...c, amount: outcome.amount, outcome: 'succeeded', gatewayTransactionId: outcome.gatewayTransactionId, at });
+    else if (outcome.status === 'declined') sub.recordCharge({ ...c, outcome: 'declined', reason: outcome.reason, at });
+  }
+  return sub.cyclePaid(sub.s.cycle);
+}
+
+/**
  * One charge attempt for the current cycle with its deterministic reference, as far as it goes at once. Its outcome
  * moves the subscription (success → active on the anchor; decline → dunning per the gateway policy); an unknown or
  * pending outcome stays open in the snapshot, and the loop resumes it (stepAttempt), across continue-as-new too.
  */
 export async function attemptCharge(run: Run, kind: OpenAttempt['kind']): Promise<void> {
   await run.co.money.run(async () => {
+    if (run.f.boundedPending && (await foundUnknownPaid(run))) return;
     run.sub.openAttempt(kind);
     if (run.f.cardRevocation && run.sub.s.cardRevoked) return refuseRevokedCard(run);
     await drive(run);

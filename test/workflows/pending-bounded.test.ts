@@ -3,7 +3,7 @@ import type { GatewayEvent } from '../../src/shared/gateway-events';
 import { gatewayPolicy } from '../../src/shared/gateway-policy';
 import type { ChargeOutcome } from '../../src/shared/gateway-port';
 import { chargeReference, refundReference } from '../../src/shared/ids';
-import { gatewayEventSignal, stateQuery } from '../../src/shared/messages';
+import { gatewayEventSignal, retryNowUpdate, stateQuery } from '../../src/shared/messages';
 import type { Plan } from '../../src/shared/schemas';
 import { FakeActivities, succeeded } from './support/fake-activities';
 import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/environments';
@@ -96,6 +96,30 @@ describe('issue 10: pending charges are bounded', () => {
     expect(fake.charges().filter((c) => c.input.reference.includes('-c2-'))).toHaveLength(1);
     expect(fake.callsOf('refundCharge').filter((c) => c.input.chargeReference === c2a1)).toEqual([]);
     expect(view).toMatchObject({ status: 'active', cycle: 2, lastPayment: { reference: c2a1, outcome: 'succeeded' } });
+  });
+
+  it('Paystack: before a retry-now charges the cycle again, the expired charge is verified; its success (webhook lost) pays the cycle', async () => {
+    const fake = new FakeActivities();
+    const input = subscriptionInput({ gateway: 'paystack', plan: monthly('NGN') });
+    const c2a1 = chargeReference(input.subscriptionId, 2, 1);
+    fake.charge = (c) => (c.reference === c2a1 ? pending(c.reference) : succeeded(c));
+    let completed = false;
+    fake.verify = (v) =>
+      completed && v.reference === c2a1
+        ? { status: 'succeeded', reference: v.reference, gatewayTransactionId: 'tx-late', amount: { amount: 500000, currency: 'NGN' }, paidAt: '' }
+        : pending(v.reference);
+    const view = await withWorker(h, fake, async (taskQueue) => {
+      const { handle, view } = await startActive(h, fake, taskQueue, input);
+      await skipTo(h, Date.parse(view.nextChargeAt!) + gatewayPolicy('paystack').pendingWindowMs + 2 * HOUR);
+      expect((await handle.query(stateQuery)).status).toBe('unpaid');
+      // The customer completed the charge days later; Paystack's webhook never arrived.
+      completed = true;
+      await skipTo(h, (await h.env.currentTimeMs()) + 3 * DAY);
+      return handle.executeUpdate(retryNowUpdate);
+    });
+    expect(fake.charges().filter((c) => c.input.reference.includes('-c2-')).map((c) => c.input.reference)).toEqual([c2a1]);
+    expect(fake.callsOf('refundCharge').filter((c) => c.input.chargeReference === c2a1)).toEqual([]);
+    expect(view).toMatchObject({ status: 'active', cycle: 2, lastPayment: { reference: c2a1, outcome: 'succeeded', gatewayTransactionId: 'tx-late' } });
   });
 
   it('Razorpay: a recurring payment authorized 70 h after the request (pre-debit) is paid once, never escalated', async () => {
