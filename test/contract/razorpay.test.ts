@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { cardLookupKey } from '../../src/gateways/card-key';
 import { RazorpayClient } from '../../src/gateways/razorpay/client';
 import { normalize } from '../../src/gateways/razorpay/webhook';
 import type { RazorpayConnection } from '../../src/gateways/connections';
@@ -89,9 +90,15 @@ describe('Razorpay webhooks from the documented corpus', () => {
     expect(out.events[0]).toMatchObject({ type: 'refund.failed', reference: 'sub-3-c1-a1-r1', chargeReference: 'sub-3-c1-a1' });
   });
 
-  it('token.cancelled becomes card.revoked for the token', () => {
-    const out = normalize(f('webhook-token-cancelled').body);
-    expect(out.events).toEqual([expect.objectContaining({ type: 'card.revoked', token: 'token_DEXFX1AEkFlO6h', reason: 'token.cancelled' })]);
+  it.each([
+    ['webhook-token-cancelled', 'token_DEXFX1AEkFlO6h', 'token.cancelled'],
+    ['webhook-token-rejected', 'token_FHhXz1xrfmEtzO', 'token.rejected'],
+    ['webhook-token-paused', 'token_FVIP5DVexjoZjF', 'token.paused'],
+  ])('%s becomes card.revoked for the token; its reference and id are the card lookup key, never the token', (name, token, reason) => {
+    const out = normalize(f(name).body);
+    expect(out.events).toEqual([expect.objectContaining({ type: 'card.revoked', token, reason, reference: cardLookupKey('razorpay', token) })]);
+    expect(out.events[0]!.eventId).not.toContain(token);
+    expect(out.dedupeKey).not.toContain(token);
     expect(() => GatewayEventSchema.parse(out.events[0])).not.toThrow();
   });
 
