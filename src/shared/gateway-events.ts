@@ -60,8 +60,8 @@ export const GatewayEventSchema = shareable(z.discriminatedUnion('type', [
     eventId: EventIdSchema,
     gateway: GatewaySchema,
     /**
-     * Razorpay's token entity carries no Chargeloop reference, so this is the token id: routing the event to its
-     * subscription needs a token → subscription lookup (the webhook route ignores references it cannot map).
+     * Razorpay's token entity carries no Chargeloop reference: this is the card's lookup key (a digest of the token,
+     * src/gateways/card-key.ts), by which the webhook route finds the subscriptions holding the card in visibility.
      */
     reference: z.string(),
     /** The stored card's token (Razorpay token_id). */

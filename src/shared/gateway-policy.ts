@@ -23,6 +23,11 @@ export interface GatewayPolicy {
   /** Automatic attempts after a failed renewal, and the fixed spacing between them. */
   readonly automaticRetries: { readonly count: number; readonly spacingMs: number };
   /**
+   * How long after it was sent a charge may stay `pending` before Chargeloop escalates it (`charge.pending_expired`)
+   * and moves on. It is never recorded as declined: a success that comes later is still booked or refunded.
+   */
+  readonly pendingWindowMs: number;
+  /**
    * `while_unpaid`: the merchant may retry once retries are exhausted (Paystack makes none itself).
    * `next_attempt_early`: "retry now" runs the next scheduled attempt at once without adding attempts (Razorpay).
    */
@@ -46,6 +51,9 @@ export const GATEWAY_POLICIES: Readonly<Record<Gateway, GatewayPolicy>> = {
     // Paystack's recommended minimums; KES has none published, so KES 3.00 (a secondary source) unless configured.
     authorizationMinimums: { NGN: 5000, GHS: 10, ZAR: 100, USD: 20, KES: 300 },
     automaticRetries: { count: 0, spacingMs: 0 },
+    // No documented end for `ongoing`/`abandoned`/`pending` (a customer step nobody will take on a server-side
+    // charge): a day, so the subscription is not held; a late charge.success is still booked.
+    pendingWindowMs: DAY,
     manualRetry: 'while_unpaid',
     currencies: ['NGN', 'GHS', 'ZAR', 'KES'],
     optInCurrencies: ['USD'],
@@ -58,6 +66,8 @@ export const GATEWAY_POLICIES: Readonly<Record<Gateway, GatewayPolicy>> = {
     authorization: 'first_payment',
     authorizationMinimums: { NGN: 10000, GHS: 100, ZAR: 100, KES: 1000, USD: 100, EUR: 100, GBP: 100, UGX: 1000, TZS: 100000, RWF: 100, XOF: 100, XAF: 100, MWK: 10000 },
     automaticRetries: { count: 3, spacingMs: 30 * MINUTE },
+    // A tokenized charge pending on a 3-D Secure redirect waits for a customer who is not there; undocumented end.
+    pendingWindowMs: DAY,
     manualRetry: 'none',
     currencies: ['NGN', 'USD', 'EUR', 'GBP', 'GHS', 'XAF', 'XOF', 'ZAR', 'MWK', 'KES', 'UGX', 'RWF', 'TZS'],
     optInCurrencies: [],
@@ -71,6 +81,8 @@ export const GATEWAY_POLICIES: Readonly<Record<Gateway, GatewayPolicy>> = {
     // Razorpay's card minimum is 100 paise; its own future-dated subscriptions charge a token amount and refund it.
     authorizationMinimums: { INR: 100 },
     automaticRetries: { count: 3, spacingMs: DAY },
+    // RBI pre-debit: debited about 36 h after the request, authorized 36-72 h after it; a day more for the answer.
+    pendingWindowMs: 4 * DAY,
     manualRetry: 'next_attempt_early',
     currencies: ['INR'],
     optInCurrencies: [],

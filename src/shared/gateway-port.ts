@@ -18,6 +18,11 @@ export const StoredCardSchema = shareable(z
     expMonth: z.string().optional(),
     expYear: z.string().optional(),
     reusable: z.boolean().default(true),
+    /**
+     * A digest of the token (src/gateways/card-key.ts), published as the `CardLookupKey` search attribute so a
+     * revocation webhook that names only the token finds its subscription. Set where revocation webhooks exist (Razorpay).
+     */
+    lookupKey: z.string().optional(),
   })
   .strict());
 export type StoredCard = z.infer<typeof StoredCardSchema>;

@@ -23,6 +23,16 @@ export const MERCHANT_EVENT_TYPES = [
    * checkout was no longer the authorization): Chargeloop refunds it; `refund.processed` follows when it settles.
    */
   'payment.refunding',
+  /**
+   * A charge still pending at the gateway past its window (a 3-D Secure step, an abandoned or pre-debit charge that
+   * never completed): not counted as a decline; dunning moves on, and a later success is booked or refunded.
+   */
+  'charge.pending_expired',
+  /**
+   * The customer (or their bank) revoked the stored card's mandate at the gateway: no renewal is sent to it; the next
+   * due charge fails at once (`invoice.payment_failed`, `subscription.unpaid`) until the customer gives a new card.
+   */
+  'card.revoked',
 ] as const;
 export const MerchantEventTypeSchema = shareable(z.enum(MERCHANT_EVENT_TYPES));
 export type MerchantEventType = z.infer<typeof MerchantEventTypeSchema>;

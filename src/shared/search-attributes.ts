@@ -12,6 +12,8 @@ export const CustomerIdAttr = defineSearchAttributeKey('CustomerId', SearchAttri
 export const PlanIdAttr = defineSearchAttributeKey('PlanId', SearchAttributeType.KEYWORD);
 export const NextChargeAtAttr = defineSearchAttributeKey('NextChargeAt', SearchAttributeType.DATETIME);
 export const GatewayConnectionIdAttr = defineSearchAttributeKey('GatewayConnectionId', SearchAttributeType.KEYWORD);
+/** A digest of the stored card's token (StoredCard.lookupKey): how a revocation webhook finds its subscription. */
+export const CardLookupKeyAttr = defineSearchAttributeKey('CardLookupKey', SearchAttributeType.KEYWORD);
 
 /** What visibility knows of a subscription: the fields the search attributes carry (`nextChargeAt` as ISO 8601). */
 export interface SubscriptionAttributeFields {
@@ -21,6 +23,8 @@ export interface SubscriptionAttributeFields {
   customerId: string;
   planId: string;
   nextChargeAt: string | null;
+  /** Set once a card with a lookup key is stored (Razorpay); never the token itself. */
+  cardLookupKey?: string | null;
 }
 
 /** Field names the list API filters on, with the attribute each maps to. */
@@ -38,6 +42,8 @@ export const SUBSCRIPTION_SEARCH_ATTRIBUTES = [
   { key: CustomerIdAttr, cliType: 'Keyword', field: 'customerId', filterable: true },
   { key: PlanIdAttr, cliType: 'Keyword', field: 'planId', filterable: true },
   { key: NextChargeAtAttr, cliType: 'Datetime', field: 'nextChargeAt', filterable: false },
+  // Last, so the upserts of subscriptions without one (and every recorded history) keep their pairs and order.
+  { key: CardLookupKeyAttr, cliType: 'Keyword', field: 'cardLookupKey', filterable: false },
 ] as const;
 
 export const SEARCH_ATTRIBUTES = SUBSCRIPTION_SEARCH_ATTRIBUTES.map((a) => a.key);
@@ -66,8 +72,8 @@ export function searchAttributePairs(fields: Partial<SubscriptionAttributeFields
 }
 
 /** The fields back from a decoded visibility row, one per table row; null where the workflow has not set it. */
-export function subscriptionAttributeFields(attrs: TypedSearchAttributes): { [K in keyof SubscriptionAttributeFields]: string | null } {
-  const fields = {} as { [K in keyof SubscriptionAttributeFields]: string | null };
+export function subscriptionAttributeFields(attrs: TypedSearchAttributes): { [K in keyof SubscriptionAttributeFields]-?: string | null } {
+  const fields = {} as { [K in keyof SubscriptionAttributeFields]-?: string | null };
   for (const a of SUBSCRIPTION_SEARCH_ATTRIBUTES) {
     const value: unknown = attrs.get(a.key);
     fields[a.field] = value instanceof Date ? value.toISOString() : typeof value === 'string' ? value : null;

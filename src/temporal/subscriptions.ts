@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { GatewayEvent } from '../shared/gateway-events';
-import { subscriptionWorkflowId } from '../shared/ids';
+import { subscriptionIdFromWorkflowId, subscriptionWorkflowId } from '../shared/ids';
 import { gatewayEventSignal, stateQuery } from '../shared/messages';
 import type { SubscriptionInput } from '../shared/schemas';
 import type { SubscriptionView } from '../shared/state';
@@ -10,7 +10,7 @@ import { SubscriptionNotFoundError } from './errors';
 import { listSubscriptions, type SubscriptionPage } from './list-subscriptions';
 import type { PageTokens } from './page-token';
 import { runSubscriptionUpdate } from './subscription-updates';
-import type { SubscriptionFilters } from './visibility-query';
+import { cardLookupQuery, type SubscriptionFilters } from './visibility-query';
 
 /** How long a webhook may wait for Temporal to accept its signal before the gateway gets a 503. */
 export const SIGNAL_DEADLINE_MS = 3_000;
@@ -73,6 +73,19 @@ export class SubscriptionsFacade {
     return this.client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
       this.client.workflow.getHandle(subscriptionWorkflowId(subscriptionId)).signal(gatewayEventSignal, event),
     );
+  }
+
+  /**
+   * The running subscriptions whose stored card has this lookup key: how a revocation webhook (Razorpay `token.*`,
+   * which names only the token) finds its subscription. Visibility lags by moments, which a revocation (days after
+   * the card was stored) does not notice. Bounded like `signal`, so the gateway gets its 503 in time.
+   */
+  async findByCardKey(cardLookupKey: string): Promise<string[]> {
+    const query = cardLookupQuery('subscriptionWorkflow', cardLookupKey);
+    const res = await this.client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
+      this.client.workflowService.listWorkflowExecutions({ namespace: this.client.options.namespace, query, pageSize: 10 }),
+    );
+    return (res.executions ?? []).map((e) => subscriptionIdFromWorkflowId(e.execution?.workflowId ?? '')).filter((id): id is string => id !== undefined);
   }
 
   /** Resolves when Temporal answers before `deadline` (epoch ms); rejects with the reason otherwise. */

@@ -1,4 +1,4 @@
-import { FILTER_ATTRIBUTES } from '../shared/search-attributes';
+import { CardLookupKeyAttr, FILTER_ATTRIBUTES } from '../shared/search-attributes';
 
 /**
  * Builds a Temporal visibility query from already-validated filter values. Values are quoted and escaped (backslash
@@ -24,4 +24,9 @@ export function subscriptionsQuery(workflowType: string, filters: SubscriptionFi
   }
   // No ORDER BY: SQL-backed visibility (the dev server, PostgreSQL, MySQL) refuses it; it lists newest first anyway.
   return clauses.join(' AND ');
+}
+
+/** The running subscriptions whose stored card carries `cardLookupKey` (see src/gateways/card-key.ts). */
+export function cardLookupQuery(workflowType: string, cardLookupKey: string): string {
+  return [`WorkflowType = ${quoteVisibilityValue(workflowType)}`, 'ExecutionStatus = "Running"', `${CardLookupKeyAttr.name} = ${quoteVisibilityValue(cardLookupKey)}`].join(' AND ');
 }

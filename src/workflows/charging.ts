@@ -6,6 +6,8 @@ import type { ChargeRecord } from '../shared/state';
 import { gateway, verifier } from './activity-proxies';
 import type { Run } from './run';
 import type { OpenAttempt, Sealed } from './snapshot';
+import { expirePending, nextPendingCheckMs, pendingExpired } from './pending-window';
+import { refuseRevokedCard } from './revoked-card';
 import { isTerminal } from './state-machine';
 import { watchIfUnsettled } from './unsettled';
 import { waitUntil } from './waits';
@@ -13,7 +15,7 @@ import { waitUntil } from './waits';
 export type FinalOutcome = Extract<ChargeOutcome, { status: 'succeeded' | 'declined' }>;
 
 const MINUTE = 60_000;
-/** How often a `pending` charge is re-verified when no webhook arrives (doubling up to a day). */
+/** How often a `pending` charge is re-verified when no webhook arrives (doubling up to a day, within its window: pending-window.ts). */
 const PENDING_RECHECK = { firstMs: 30 * MINUTE, maxMs: 24 * 60 * MINUTE };
 /** Backoff between verify rounds when the verify activity itself keeps failing. */
 const VERIFY_BACKOFF = { firstMs: 5 * MINUTE, maxMs: 6 * 60 * MINUTE };
@@ -109,8 +111,9 @@ function applyAnswer(run: Run, outcome: ChargeOutcome | null): void {
       }
       return sub.attemptProgress({ phase: 'send', resends: a.resends + 1 });
     case 'pending': {
+      if (pendingExpired(run, a)) return expirePending(run);
       const recheck = Math.min(PENDING_RECHECK.firstMs * 2 ** a.pendingRounds, PENDING_RECHECK.maxMs);
-      return sub.attemptProgress({ phase: 'await_webhook', nextCheckAt: iso(sub.now() + recheck), pendingRounds: a.pendingRounds + 1 });
+      return sub.attemptProgress({ phase: 'await_webhook', nextCheckAt: iso(nextPendingCheckMs(run, a, recheck)), pendingRounds: a.pendingRounds + 1 });
     }
   }
 }
@@ -124,9 +127,12 @@ async function verifyOnce(run: Run): Promise<void> {
     ]);
     applyAnswer(run, outcome);
   } catch (err) {
+    // A charge last known pending whose window has ended is escalated even when its final verify fails.
+    if (pendingExpired(run, a)) return expirePending(run);
     const backoff = Math.min(VERIFY_BACKOFF.firstMs * 2 ** a.verifyRounds, VERIFY_BACKOFF.maxMs);
     log.warn('verify failed; backing off', { reference: a.reference, round: a.verifyRounds + 1, error: String(err) });
-    sub.attemptProgress({ phase: 'verify', nextCheckAt: iso(sub.now() + backoff), verifyRounds: a.verifyRounds + 1 });
+    const next = a.pendingRounds > 0 ? nextPendingCheckMs(run, a, backoff) : sub.now() + backoff;
+    sub.attemptProgress({ phase: 'verify', nextCheckAt: iso(next), verifyRounds: a.verifyRounds + 1 });
   }
 }
 
@@ -147,13 +153,45 @@ async function drive(run: Run): Promise<void> {
 }
 
 /**
+ * Before the cycle is charged again: its earlier attempts whose outcome is unknown (escalated while pending:
+ * pending-window.ts) are verified once each, since a success whose webhook was lost would otherwise be charged a
+ * second time. A success found pays the cycle (true: no new attempt); a decline found is recorded; anything else
+ * (still pending, not found, the verify failing) leaves the record unknown and the new attempt goes ahead.
+ */
+async function foundUnknownPaid(run: Run): Promise<boolean> {
+  const { sub } = run;
+  // Also the cycle's unsettled charges (recorded declined, not found after ambiguous sends: unsettled.ts).
+  const watched = new Set(sub.unsettledCharges.filter((u) => u.cycle === sub.s.cycle).map((u) => u.reference));
+  const unknown = sub.s.charges.filter((c) => c.cycle === sub.s.cycle && c.kind !== 'authorization' && (c.outcome === 'unknown' || watched.has(c.reference)));
+  if (unknown.length === 0) return false;
+  for (const c of unknown) {
+    let outcome: ChargeOutcome;
+    try {
+      outcome = await verifier.verifyCharge.executeWithOptions({ summary: `verify ${c.reference} before charging cycle ${c.cycle} again` }, [
+        { gateway: sub.s.input.gateway, connectionId: sub.s.input.gatewayConnectionId, reference: c.reference },
+      ]);
+    } catch (err) {
+      log.warn('verify of an unknown charge failed; charging again (a late success is refunded)', { reference: c.reference, error: String(err) });
+      continue;
+    }
+    const at = iso(sub.now());
+    if (outcome.status === 'succeeded' || outcome.status === 'declined') sub.unsettledChecked(c.reference, null);
+    if (outcome.status === 'succeeded') bookSuccess(run, { ...c, amount: outcome.amount, outcome: 'succeeded', gatewayTransactionId: outcome.gatewayTransactionId, at });
+    else if (outcome.status === 'declined') sub.recordCharge({ ...c, outcome: 'declined', reason: outcome.reason, at });
+  }
+  return sub.cyclePaid(sub.s.cycle);
+}
+
+/**
  * One charge attempt for the current cycle with its deterministic reference, as far as it goes at once. Its outcome
  * moves the subscription (success → active on the anchor; decline → dunning per the gateway policy); an unknown or
  * pending outcome stays open in the snapshot, and the loop resumes it (stepAttempt), across continue-as-new too.
  */
 export async function attemptCharge(run: Run, kind: OpenAttempt['kind']): Promise<void> {
   await run.co.money.run(async () => {
+    if (run.f.boundedPending && (await foundUnknownPaid(run))) return;
     run.sub.openAttempt(kind);
+    if (run.f.cardRevocation && run.sub.s.cardRevoked) return refuseRevokedCard(run);
     await drive(run);
   });
   run.co.attemptsAnswered += 1;

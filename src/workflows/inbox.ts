@@ -74,8 +74,12 @@ async function applyEvent(run: Run, event: GatewayEvent): Promise<void> {
     case 'refund.failed':
       return sub.settleRefund(refundReferenceFor(sub.s.refunds, event), 'failed', event.reason, settleOpts);
     case 'card.revoked':
-      log.warn('the customer revoked the stored card at the gateway', { eventId: event.eventId });
-      return;
+      // Found by a lookup key in visibility (the webhook route): act only when the token is this subscription's card.
+      if (!f.cardRevocation || sub.s.card?.token !== event.token) {
+        log.warn('card revocation for a card this subscription does not hold; ignored', { eventId: event.eventId });
+        return;
+      }
+      return sub.revokeCard(`the customer revoked the card's mandate at the gateway (${event.reason})`);
     case 'charge.succeeded':
     case 'charge.failed': {
       const open = sub.attempt;

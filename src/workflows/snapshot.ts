@@ -60,7 +60,7 @@ export interface UnsettledCharge {
   /** `authorization`: a checkout still open at the gateway when the subscription ended unpaid. */
   kind: 'authorization' | 'renewal' | 'manual_retry';
   amount: Money;
-  /** When the attempt was first sent (a checkout: when the subscription ended): the horizon counts from here. */
+  /** The horizon counts from here: the first send, or when a pending window ended or the subscription ended unpaid. */
   sentAt: string;
   nextCheckAt: string;
   checks: number;
@@ -125,6 +125,8 @@ export interface SubscriptionSnapshot {
   endedAt?: string | null;
   // Added in 0.4.0.
   unsettledCharges?: UnsettledCharge[];
+  /** Added in 0.4.0: the gateway reported the stored card revoked (Razorpay `token.*`); no renewal is sent to it. */
+  cardRevoked?: { at: string; reason: string } | null;
 }
 
 /** The snapshot as everything outside the entity sees it: read-only, all the way down. */

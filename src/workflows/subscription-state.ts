@@ -439,18 +439,30 @@ export class SubscriptionState {
    * A declined attempt: past_due while automatic retries remain, otherwise unpaid (access revoked, kept). The next
    * retry is spaced from `attemptStartedMs` (when the attempt was sent; 0.3.0), not from when its answer came.
    */
-  chargeDeclined(record: ChargeRecord, attemptStartedMs: number = this.now()): void {
+  chargeDeclined(record: ChargeRecord, attemptStartedMs: number = this.now(), opts: { retry?: boolean } = {}): void {
     this.recordCharge(record);
     const d = this.#s.dunning;
     d.retryNowRequested = false;
     if (isTerminal(this.#s.status)) return this.changed(); // an attempt resolved after a cancel: nothing more to collect
-    const retryAt = this.#s.status === 'unpaid' ? null : nextRetryAt(this.policy, d.attemptsMade, attemptStartedMs);
+    // `retry: false`: no automatic retry can succeed (the card was revoked), so straight to unpaid.
+    const retryAt = this.#s.status === 'unpaid' || opts.retry === false ? null : nextRetryAt(this.policy, d.attemptsMade, attemptStartedMs);
     d.nextRetryAt = retryAt === null ? null : iso(retryAt);
     this.#s.nextChargeAt = null;
     const data = { cycle: record.cycle, attempt: record.attempt, reference: record.reference, amount: record.amount, reason: record.reason, nextRetryAt: d.nextRetryAt };
     this.emit('invoice.payment_failed', data);
     if (retryAt !== null && this.#s.status !== 'past_due') this.transition('past_due', 'subscription.past_due', data);
     else if (retryAt === null && this.#s.status !== 'unpaid') this.transition('unpaid', 'subscription.unpaid', data);
+    this.changed();
+  }
+
+  /**
+   * The gateway reported the stored card revoked (0.4.0): remembered, so no renewal is sent to it (charging.ts), and
+   * announced once. A second report of the same card changes nothing.
+   */
+  revokeCard(reason: string): void {
+    if (this.#s.cardRevoked) return;
+    this.#s.cardRevoked = { at: iso(this.now()), reason };
+    this.emit('card.revoked', { reason });
     this.changed();
   }
 

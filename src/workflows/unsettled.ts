@@ -23,6 +23,11 @@ export function watchIfUnsettled(run: Run, a: Sealed<OpenAttempt>): void {
   if (run.f.reverifyUnsettled) run.sub.watchUnsettled({ ...a, sentAt: a.startedAt }, run.sub.now() + RECHECK.firstMs);
 }
 
+/** A charge whose pending window ended without an outcome (pending-window.ts): its horizon starts now. */
+export function watchUnsettledFromNow(run: Run, a: Sealed<OpenAttempt>): void {
+  if (run.f.reverifyUnsettled) run.sub.watchUnsettled({ ...a, sentAt: new Date(run.sub.now()).toISOString() }, run.sub.now() + RECHECK.firstMs);
+}
+
 /**
  * The subscription ended (canceled, expired) before its checkout was paid, but the hosted checkout may still be open
  * at the gateway: a customer who pays it late must get the money back even if the webhook is lost, so the checkout's

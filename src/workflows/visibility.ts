@@ -26,6 +26,9 @@ export class Visibility {
           customerId: s.input.customer.id,
           planId: s.plan.id,
           nextChargeAt: next ?? null,
+          // Only cards stored by 0.4.0 gateway code carry a key, and a card is stored with a status change (which
+          // upserts): no upsert is added, and runs whose card has none upsert exactly what they always did.
+          ...(s.card?.lookupKey ? { cardLookupKey: s.card.lookupKey } : {}),
         }),
       );
     }

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { cardLookupKey } from '../../src/gateways/card-key';
 import { RazorpayClient } from '../../src/gateways/razorpay/client';
 import { normalize } from '../../src/gateways/razorpay/webhook';
 import type { RazorpayConnection } from '../../src/gateways/connections';
@@ -24,6 +25,15 @@ describe('Razorpay client against the documented corpus', () => {
     expect(out.status === 'succeeded' && out.card?.brand).toBe('mastercard');
     expect(requests[0]?.query.get('receipt')).toBe('sub-3-c1-a1');
     expect(requests[2]?.body).toMatchObject({ order_id: 'order_DEXFWXQDtyuYWy', token: 'token_DEXFX1AEkFlO6h', recurring: true, contact: '+919876543210' });
+  });
+
+  it('pre-debit: a recurring payment still `created` (debited 36 h 5 min after the notification) is pending, never a decline', async () => {
+    const { client: c, remaining } = client('orders-by-receipt-empty', 'orders-create', 'recurring-payment-created', 'order-payments-created');
+    await expect(c.chargeCard(charge)).resolves.toEqual({ status: 'pending', reference: 'sub-3-c1-a1' });
+    expect(remaining()).toBe(0);
+    // A verify during the window reads the same order: still pending, so the workflow keeps waiting (within 4 days).
+    const later = client('orders-by-receipt-paid', 'order-payments-created');
+    await expect(later.client.verifyCharge({ gateway: 'razorpay', connectionId: 'razorpay-test', reference: 'sub-3-c1-a1' })).resolves.toEqual({ status: 'pending', reference: 'sub-3-c1-a1' });
   });
 
   it('order_already_paid is verified through the order, never recorded as a decline', async () => {
@@ -80,9 +90,15 @@ describe('Razorpay webhooks from the documented corpus', () => {
     expect(out.events[0]).toMatchObject({ type: 'refund.failed', reference: 'sub-3-c1-a1-r1', chargeReference: 'sub-3-c1-a1' });
   });
 
-  it('token.cancelled becomes card.revoked for the token', () => {
-    const out = normalize(f('webhook-token-cancelled').body);
-    expect(out.events).toEqual([expect.objectContaining({ type: 'card.revoked', token: 'token_DEXFX1AEkFlO6h', reason: 'token.cancelled' })]);
+  it.each([
+    ['webhook-token-cancelled', 'token_DEXFX1AEkFlO6h', 'token.cancelled'],
+    ['webhook-token-rejected', 'token_FHhXz1xrfmEtzO', 'token.rejected'],
+    ['webhook-token-paused', 'token_FVIP5DVexjoZjF', 'token.paused'],
+  ])('%s becomes card.revoked for the token; its reference and id are the card lookup key, never the token', (name, token, reason) => {
+    const out = normalize(f(name).body);
+    expect(out.events).toEqual([expect.objectContaining({ type: 'card.revoked', token, reason, reference: cardLookupKey('razorpay', token) })]);
+    expect(out.events[0]!.eventId).not.toContain(token);
+    expect(out.dedupeKey).not.toContain(token);
     expect(() => GatewayEventSchema.parse(out.events[0])).not.toThrow();
   });
 

@@ -6,7 +6,7 @@ import {
   subscriptionAttributeFields,
   type SubscriptionAttributeFields,
 } from '../../src/shared/search-attributes';
-import { subscriptionsQuery } from '../../src/temporal/visibility-query';
+import { cardLookupQuery, subscriptionsQuery } from '../../src/temporal/visibility-query';
 
 // One table drives the start, the workflow's upsert, the list's decoding, its filters and registration.
 describe('the search-attribute table', () => {
@@ -17,6 +17,7 @@ describe('the search-attribute table', () => {
     customerId: 'cus-1',
     planId: 'gold',
     nextChargeAt: '2026-12-31T09:00:00.000Z',
+    cardLookupKey: 'a1b2c3',
   };
 
   it('decodes what it encodes, every field', () => {
@@ -25,14 +26,17 @@ describe('the search-attribute table', () => {
   });
 
   it('upserts in the order recorded histories used, and clears the next charge with null', () => {
-    const pairs = searchAttributePairs({ ...fields, nextChargeAt: null });
+    const { cardLookupKey: _card, ...withoutCard } = fields;
+    const pairs = searchAttributePairs({ ...withoutCard, nextChargeAt: null });
     expect(pairs.map((p) => p.key.name)).toEqual(['SubscriptionStatus', 'Gateway', 'GatewayConnectionId', 'CustomerId', 'PlanId', 'NextChargeAt']);
+    // A stored card's lookup key (issue 10) comes last, so subscriptions without one upsert what they always did.
+    expect(searchAttributePairs(fields).map((p) => p.key.name).at(-1)).toBe('CardLookupKey');
     expect(pairs[5]!.value).toBeNull();
   });
 
   it('leaves out the fields it is not given (a start has no next charge yet)', () => {
     const attrs = new TypedSearchAttributes(searchAttributePairs({ status: 'incomplete', planId: 'gold' }) as ConstructorParameters<typeof TypedSearchAttributes>[0]);
-    expect(subscriptionAttributeFields(attrs)).toEqual({ status: 'incomplete', gateway: null, gatewayConnectionId: null, customerId: null, planId: 'gold', nextChargeAt: null });
+    expect(subscriptionAttributeFields(attrs)).toEqual({ status: 'incomplete', gateway: null, gatewayConnectionId: null, customerId: null, planId: 'gold', nextChargeAt: null, cardLookupKey: null });
   });
 
   it('names the registered types and the list filters from the same rows', () => {
@@ -43,10 +47,15 @@ describe('the search-attribute table', () => {
       CustomerId: 'Keyword',
       PlanId: 'Keyword',
       NextChargeAt: 'Datetime',
+      CardLookupKey: 'Keyword',
     });
     expect(FILTER_ATTRIBUTES).toEqual({ status: 'SubscriptionStatus', gateway: 'Gateway', customerId: 'CustomerId', planId: 'PlanId' });
     expect(subscriptionsQuery('subscriptionWorkflow', { status: 'active', planId: 'gold' })).toBe(
       'WorkflowType = "subscriptionWorkflow" AND SubscriptionStatus = "active" AND PlanId = "gold"',
     );
+  });
+
+  it('finds running subscriptions by a card lookup key, the value quoted', () => {
+    expect(cardLookupQuery('subscriptionWorkflow', 'ab"c')).toBe('WorkflowType = "subscriptionWorkflow" AND ExecutionStatus = "Running" AND CardLookupKey = "ab\\"c"');
   });
 });

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { cardLookupKey } from '../../gateways/card-key';
 import type { GatewayConnections } from '../../gateways/connections';
 import { WEBHOOK_ADAPTERS } from '../../gateways/webhooks';
+import type { GatewayEvent } from '../../shared/gateway-events';
 import { GATEWAYS, type Gateway } from '../../shared/gateway-policy';
 import { subscriptionIdFromReference } from '../../shared/ids';
 import type { SubscriptionsFacade } from '../../temporal/subscriptions';
@@ -13,7 +15,7 @@ import { consoleRouteLogger, type RouteLogger } from './route-logger';
 export interface WebhooksRouterDeps {
   connections: GatewayConnections;
   /** Signals the subscription's workflow (`signal` resolves once Temporal accepted it): the API's Temporal facade. */
-  subscriptions: Pick<SubscriptionsFacade, 'signal'>;
+  subscriptions: Pick<SubscriptionsFacade, 'signal'> & Partial<Pick<SubscriptionsFacade, 'findByCardKey'>>;
   logger?: RouteLogger;
   /** Largest accepted body; gateways send a few kilobytes. */
   bodyLimit?: string;
@@ -25,6 +27,19 @@ export interface WebhooksRouterDeps {
  */
 export const MAX_EVENT_ID_LENGTH = 128;
 const isBoundedId = (id: string): boolean => id.length > 0 && id.length <= MAX_EVENT_ID_LENGTH && /^[\x21-\x7e]+$/.test(id);
+
+/**
+ * The subscriptions an event belongs to. Charge and refund events carry Chargeloop's reference, which names its
+ * subscription. A revoked card (Razorpay `token.*`) names only the token: its subscriptions are found by the card's
+ * lookup key in visibility (the `CardLookupKey` search attribute, a digest of the token), and each workflow checks
+ * the token against its own stored card before acting, so a stale or colliding row changes nothing.
+ */
+async function subscriptionsOf(deps: WebhooksRouterDeps, event: GatewayEvent): Promise<string[]> {
+  if (event.type === 'card.revoked') return deps.subscriptions.findByCardKey ? deps.subscriptions.findByCardKey(cardLookupKey(event.gateway, event.token)) : [];
+  const reference = event.type.startsWith('refund.') && 'chargeReference' in event && event.chargeReference ? event.chargeReference : event.reference;
+  const id = subscriptionIdFromReference(reference) ?? subscriptionIdFromReference(event.reference);
+  return id ? [id] : [];
+}
 
 const isGateway = (value: string): value is Gateway => (GATEWAYS as readonly string[]).includes(value);
 /** WorkflowNotFoundError from @temporalio/client, matched by name so this route does not need the client package. */
@@ -109,24 +124,34 @@ export function createWebhooksRouter(deps: WebhooksRouterDeps): Router {
         log.warn({ ...ctx, eventIdLength: event.eventId.length }, `webhook ignored: event id is not 1-${MAX_EVENT_ID_LENGTH} printable ASCII characters`);
         continue;
       }
-      const reference = event.type.startsWith('refund.') && 'chargeReference' in event && event.chargeReference ? event.chargeReference : event.reference;
-      const subscriptionId = subscriptionIdFromReference(reference) ?? subscriptionIdFromReference(event.reference);
-      if (!subscriptionId) {
-        log.info({ ...ctx, eventId: event.eventId, reference: event.reference }, 'webhook ignored: reference belongs to no Chargeloop subscription');
-        continue;
-      }
+      let subscriptionIds: string[];
       try {
-        await deps.subscriptions.signal(subscriptionId, event);
-        signalled++;
-        log.info({ ...ctx, eventId: event.eventId, subscriptionId, type: event.type }, 'webhook signalled');
+        subscriptionIds = await subscriptionsOf(deps, event);
       } catch (err) {
-        if (isWorkflowNotFound(err)) {
-          log.info({ ...ctx, eventId: event.eventId, subscriptionId }, 'webhook ignored: no running workflow for this subscription');
-          continue;
-        }
-        log.error({ ...ctx, eventId: event.eventId, subscriptionId, error: (err as Error).message }, 'webhook not signalled; asking the gateway to retry');
+        log.error({ ...ctx, eventId: event.eventId, error: (err as Error).message }, 'webhook subscription lookup failed; asking the gateway to retry');
         sendProblem(res, new Problem(503, 'Temporarily unable to process webhook', 'the event was not recorded; please retry'));
         return;
+      }
+      if (subscriptionIds.length === 0) {
+        // A card.revoked event's reference is the stored card's token: never logged.
+        const what = event.type === 'card.revoked' ? {} : { reference: event.reference };
+        log.info({ ...ctx, eventId: event.eventId, ...what }, 'webhook ignored: reference belongs to no Chargeloop subscription');
+        continue;
+      }
+      for (const subscriptionId of subscriptionIds) {
+        try {
+          await deps.subscriptions.signal(subscriptionId, event);
+          signalled++;
+          log.info({ ...ctx, eventId: event.eventId, subscriptionId, type: event.type }, 'webhook signalled');
+        } catch (err) {
+          if (isWorkflowNotFound(err)) {
+            log.info({ ...ctx, eventId: event.eventId, subscriptionId }, 'webhook ignored: no running workflow for this subscription');
+            continue;
+          }
+          log.error({ ...ctx, eventId: event.eventId, subscriptionId, error: (err as Error).message }, 'webhook not signalled; asking the gateway to retry');
+          sendProblem(res, new Problem(503, 'Temporarily unable to process webhook', 'the event was not recorded; please retry'));
+          return;
+        }
       }
     }
     // Only what was signalled is remembered: an ignored event (foreign reference, no workflow, unusable id) leaves

@@ -11,6 +11,7 @@ import { fromMajorUnits } from '../../shared/money';
 import type { GatewayClient } from '../client';
 import { baseUrlOf, type FlutterwaveConnection } from '../connections';
 import { ambiguous, duplicateReference, parseBody, rejected, requestJson, type FetchLike, type GatewayResponse } from '../http';
+import { findInPages, type ListPage } from '../pages';
 import {
   EnvelopeSchema,
   HostedLinkSchema,
@@ -20,6 +21,7 @@ import {
   currencyOf,
   refundStatus,
   toChargeOutcome,
+  totalPagesOf,
   toFlutterwaveAmount,
   type FlutterwaveRefund,
 } from './wire';
@@ -115,16 +117,21 @@ export class FlutterwaveClient implements GatewayClient {
 
   /**
    * `POST /transactions/{id}/refund` (amount in major units). v3 refunds take no idempotency key (X-Idempotency-Key
-   * is documented for v4 only), so a retried activity first lists the refunds (`GET /refunds`) and takes one of this
-   * transaction carrying our comment, or else of the same amount, as the result instead of refunding again.
+   * is documented for v4 only), so a retried activity first lists the refunds (`GET /refunds`, every page up to a
+   * bound: src/gateways/pages.ts) and takes one of this transaction carrying our comment, or else of the same amount,
+   * as the result instead of refunding again. Pages left unread past the bound make the outcome unknown (retried).
    */
   async refund(input: RefundInput): Promise<RefundOutcome> {
     const comment = refundComment(input.reference);
-    const listed = this.envelope(await this.call('GET', '/refunds'), 'list refunds');
-    if (listed.status !== 'success') throw ambiguous(LABEL, `list refunds for ${input.reference}`, listed.message);
-    const ofThisTx = parseBody(LABEL, 'list refunds', RefundListSchema, listed.data).filter((r) => r.tx_id === input.gatewayTransactionId);
     const minor = (r: FlutterwaveRefund) => fromMajorUnits(r.amount_refunded, input.amount.currency);
-    const earlier = ofThisTx.find((r) => r.comments === comment) ?? ofThisTx.find((r) => !r.comments && minor(r) === input.amount.amount);
+    const ofThisTx = (r: FlutterwaveRefund) => r.tx_id === input.gatewayTransactionId;
+    const earlier = await findInPages(
+      LABEL,
+      `look up refunds for ${input.reference}`,
+      (page) => this.refundsPage(page, input.reference),
+      (r) => ofThisTx(r) && r.comments === comment,
+      (r) => ofThisTx(r) && !r.comments && minor(r) === input.amount.amount,
+    );
     if (earlier) return this.refundOutcome(earlier, input);
     const res = await this.call('POST', `/transactions/${encodeURIComponent(input.gatewayTransactionId)}/refund`, {
       amount: toFlutterwaveAmount(input.amount),
@@ -133,6 +140,14 @@ export class FlutterwaveClient implements GatewayClient {
     const env = this.envelope(res, 'refund');
     if (env.status !== 'success') throw rejected(LABEL, `refund ${input.reference} refused: ${env.message}`);
     return this.refundOutcome(parseBody(LABEL, 'refund', RefundSchema, env.data), input);
+  }
+
+  /** One page of `GET /refunds` (`page` is 1-based; `meta.page_info.total_pages` says how many there are). */
+  private async refundsPage(page: number, reference: string): Promise<ListPage<FlutterwaveRefund>> {
+    const res = await this.call('GET', `/refunds?page=${page}`);
+    const listed = this.envelope(res, 'list refunds');
+    if (listed.status !== 'success') throw ambiguous(LABEL, `list refunds for ${reference}`, listed.message);
+    return { items: parseBody(LABEL, 'list refunds', RefundListSchema, listed.data), totalPages: totalPagesOf(res.body) };
   }
 
   private refundOutcome(refund: FlutterwaveRefund, input: RefundInput): RefundOutcome {

@@ -44,6 +44,9 @@ export const RefundSchema = z.object({
 });
 export type FlutterwaveRefund = z.infer<typeof RefundSchema>;
 export const RefundListSchema = z.array(RefundSchema);
+/** List answers carry `meta.page_info` ({ total, current_page, total_pages }); absent means one page. */
+export const PageInfoSchema = z.object({ meta: z.object({ page_info: z.object({ total_pages: z.number().int() }).partial().nullish() }).partial().nullish() });
+export const totalPagesOf = (body: unknown): number => PageInfoSchema.safeParse(body).data?.meta?.page_info?.total_pages ?? 1;
 
 export function storedCard(tx: FlutterwaveTransaction): StoredCard | undefined {
   const card = tx.card;

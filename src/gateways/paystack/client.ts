@@ -10,17 +10,20 @@ import type {
 import type { GatewayClient } from '../client';
 import { baseUrlOf, type PaystackConnection } from '../connections';
 import { ambiguous, duplicateReference, outcomeUnknownOnFailure, parseBody, rejected, requestJson, type FetchLike, type GatewayResponse } from '../http';
+import { findInPages, type ListPage } from '../pages';
 import {
   EnvelopeSchema,
   InitializeDataSchema,
   RefundListSchema,
   RefundSchema,
   TransactionSchema,
+  pageCountOf,
   refundNote,
   toChargeOutcome,
   toPaystackAmount,
   toRefundOutcome,
   transactionIdOf,
+  type PaystackRefund,
 } from './wire';
 
 const LABEL = 'Paystack';
@@ -109,13 +112,15 @@ export class PaystackClient implements GatewayClient {
 
   /**
    * `POST /refund`, after looking for an earlier refund of the same transaction carrying the same merchant_note
-   * (a retried activity). `GET /refund` filters by date only, so the newest page is searched by transaction id.
+   * (a retried activity). `GET /refund` filters by date only, so its pages (newest first) are searched by transaction
+   * id, up to a bound (src/gateways/pages.ts); pages left unread past it make the outcome unknown (retried).
    */
   async refund(input: RefundInput): Promise<RefundOutcome> {
     const note = refundNote(input.reference);
-    const listed = this.envelope(await this.call('GET', '/refund?perPage=100'), 'list refunds');
-    if (!listed.status) throw ambiguous(LABEL, `list refunds for ${input.reference}`, listed.message);
-    const earlier = parseBody(LABEL, 'list refunds', RefundListSchema, listed.data).find(
+    const earlier = await findInPages(
+      LABEL,
+      `look up refunds for ${input.reference}`,
+      (page) => this.refundsPage(page, input.reference),
       (r) => r.merchant_note === note && transactionIdOf(r) === input.gatewayTransactionId,
     );
     if (earlier) return toRefundOutcome(earlier, input);
@@ -128,6 +133,14 @@ export class PaystackClient implements GatewayClient {
     const env = this.envelope(res, 'refund');
     if (!env.status) throw rejected(LABEL, `refund ${input.reference} refused: ${env.message}`);
     return toRefundOutcome(parseBody(LABEL, 'refund', RefundSchema, env.data), input);
+  }
+
+  /** One page of `GET /refund` (100 a page; `meta.pageCount` says how many there are). */
+  private async refundsPage(page: number, reference: string): Promise<ListPage<PaystackRefund>> {
+    const res = await this.call('GET', `/refund?perPage=100&page=${page}`);
+    const listed = this.envelope(res, 'list refunds');
+    if (!listed.status) throw ambiguous(LABEL, `list refunds for ${reference}`, listed.message);
+    return { items: parseBody(LABEL, 'list refunds', RefundListSchema, listed.data), totalPages: pageCountOf(res.body) };
   }
 
   /** `GET /balance`: authenticated and cheap. */

@@ -60,6 +60,9 @@ export const RefundSchema = z.object({
 });
 export type PaystackRefund = z.infer<typeof RefundSchema>;
 export const RefundListSchema = z.array(RefundSchema);
+/** List answers carry `meta` ({ total, skipped, perPage, page, pageCount }); absent means one page. */
+const ListMetaSchema = z.object({ meta: z.object({ pageCount: z.number().int() }).partial().nullish() });
+export const pageCountOf = (body: unknown): number => ListMetaSchema.safeParse(body).data?.meta?.pageCount ?? 1;
 
 export const transactionIdOf = (r: PaystackRefund): string | undefined =>
   r.transaction === null || r.transaction === undefined ? undefined : typeof r.transaction === 'object' ? r.transaction.id : String(r.transaction);

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { GatewayEvent } from '../../shared/gateway-events';
 import type { GatewayConnection } from '../connections';
+import { cardLookupKey } from '../card-key';
 import { signedIdentity } from '../identity';
 import { anyMatches, hmacHex, headerValue, toBuffer } from '../signatures';
 import type { NormalizedWebhook, WebhookAdapter } from '../webhook-types';
@@ -36,7 +37,9 @@ function identityOf(e: RazorpayWebhook): string {
   const p = e.payload;
   const entity = p.refund?.entity ?? p.token?.entity ?? p.payment?.entity ?? p.order?.entity ?? p.invoice?.entity;
   const status = p.refund?.entity.status ?? p.token?.entity.recurring_details?.status ?? p.payment?.entity.status ?? '';
-  return signedIdentity('razorpay', e.event, entity?.id, status);
+  // A token id is the stored card's credential: event ids are logged and kept in workflow state, so use its digest.
+  const id = p.token && !p.refund ? cardLookupKey('razorpay', p.token.entity.id) : entity?.id;
+  return signedIdentity('razorpay', e.event, id, status);
 }
 
 const TOKEN_REVOKED = new Set(['token.cancelled', 'token.paused', 'token.rejected']);
@@ -80,7 +83,9 @@ function toEvents(e: RazorpayWebhook, eventId: string): GatewayEvent[] {
     default: {
       const token = e.payload.token?.entity;
       if (!TOKEN_REVOKED.has(e.event) || !token) return [];
-      return [{ type: 'card.revoked', eventId, gateway: 'razorpay', reference: token.id, token: token.id, ...(token.customer_id ? { gatewayCustomerId: token.customer_id } : {}), reason: e.event }];
+      // The reference is the card's lookup key (what the route finds the subscription by), never the token itself.
+      const reference = cardLookupKey('razorpay', token.id);
+      return [{ type: 'card.revoked', eventId, gateway: 'razorpay', reference, token: token.id, ...(token.customer_id ? { gatewayCustomerId: token.customer_id } : {}), reason: e.event }];
     }
   }
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ChargeOutcome, StoredCard } from '../../shared/gateway-port';
 import { CurrencySchema } from '../../shared/money';
 import { canonicalCardBrand } from '../card-brand';
+import { cardLookupKey } from '../card-key';
 
 /**
  * Razorpay's wire model, in one place. Shapes follow https://razorpay.com/docs/api/ (markdown copy:
@@ -99,8 +100,10 @@ export function storedCard(p: Pick<RazorpayPayment, 'token_id' | 'customer_id' |
     brand: canonicalCardBrand(p.card?.network),
     expMonth: p.card?.expiry_month,
     expYear: p.card?.expiry_year,
-    // A recurring token exists only after the mandate registered; revocation arrives as token.* webhooks.
+    // A recurring token exists only after the mandate registered; revocation arrives as token.* webhooks, which
+    // the route routes by this key.
     reusable: true,
+    lookupKey: cardLookupKey('razorpay', p.token_id),
   };
 }
 

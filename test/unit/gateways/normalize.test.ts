@@ -1,3 +1,4 @@
+import { cardLookupKey } from '../../../src/gateways/card-key';
 import * as flutterwave from '../../../src/gateways/flutterwave/webhook';
 import * as paystack from '../../../src/gateways/paystack/webhook';
 import * as razorpay from '../../../src/gateways/razorpay/webhook';
@@ -99,7 +100,7 @@ describe('Razorpay normalize', () => {
         gatewayTransactionId: 'pay_1',
         amount: { amount: 49900, currency: 'INR' },
         paidAt: new Date(1763704800 * 1000).toISOString(),
-        card: { token: 'token_1', gatewayCustomerId: 'cust_1', last4: '1007', brand: 'visa', reusable: true },
+        card: { token: 'token_1', gatewayCustomerId: 'cust_1', last4: '1007', brand: 'visa', reusable: true, lookupKey: cardLookupKey('razorpay', 'token_1') },
         needsVerification: false,
       },
     ]);

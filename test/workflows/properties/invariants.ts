@@ -246,7 +246,8 @@ export const historyPerCycleBounded: Invariant = (o) =>
       }
       if (s?.activityType?.name === 'chargeCard') chargeScheduled.set(Number(e.eventId), (payloadJson(s.input) as { reference?: string } | undefined)?.reference ?? '');
       // A reference verified over its settlement horizon (an unsettled charge, a checkout left open at the end).
-      if (s?.activityType?.name === 'verifyCharge' && String(payloadJson({ payloads: e.userMetadata?.summary ? [e.userMetadata.summary] : [] }) ?? '').includes('(unsettled')) {
+      const summary = e.userMetadata?.summary ? payloadJson({ payloads: [e.userMetadata.summary] }) : undefined;
+      if (s?.activityType?.name === 'verifyCharge' && typeof summary === 'string' && summary.includes('(unsettled')) {
         unknown.add((payloadJson(s.input) as { reference?: string } | undefined)?.reference ?? '');
       }
       // A charge call that failed or timed out: its outcome was unknown.
