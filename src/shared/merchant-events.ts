@@ -33,6 +33,12 @@ export const MERCHANT_EVENT_TYPES = [
    * due charge fails at once (`invoice.payment_failed`, `subscription.unpaid`) until the customer gives a new card.
    */
   'card.revoked',
+  /**
+   * A refund the gateway has not answered for about a day of retries (5xx, timeouts): its outcome is unknown, so it
+   * is not failed; Chargeloop keeps sending it under the same reference, and `refund.processed` (or `refund.failed`)
+   * follows. Sent once per refund, so the merchant can tell the customer or check the gateway's dashboard.
+   */
+  'refund.delayed',
 ] as const;
 export const MerchantEventTypeSchema = shareable(z.enum(MERCHANT_EVENT_TYPES));
 export type MerchantEventType = z.infer<typeof MerchantEventTypeSchema>;

@@ -28,6 +28,8 @@ export interface Features {
   abandonedDeliveryConfirmed: boolean;
   /** (0.4.0) A charge recorded as declined because the gateway never saw it is verified again until its horizon. */
   reverifyUnsettled: boolean;
+  /** (0.4.0) A refund whose outcome stays unknown for about a day of retries is announced once (`refund.delayed`). */
+  refundDelayAnnounced: boolean;
   /** 0.4.0: a charge pending past its gateway's window is escalated and closed as unknown (never a decline). */
   boundedPending: boolean;
   /** 0.4.0: a card the gateway reports revoked is remembered and announced, and no renewal is sent to it. */
@@ -45,6 +47,7 @@ export function decideFeatures(): Features {
     keepAnchorDay: patched('plan-change-keeps-anchor-day'),
     abandonedDeliveryConfirmed: patched('abandoned-delivery-confirmed'),
     reverifyUnsettled: patched('unsettled-charges-verified-until-horizon'),
+    refundDelayAnnounced: patched('delayed-refunds-announced'),
     boundedPending: patched('pending-charges-expire-after-gateway-window'),
     cardRevocation: patched('revoked-card-stops-renewals'),
   };

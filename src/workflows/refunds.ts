@@ -9,6 +9,8 @@ import type { Run } from './run';
 const HOUR = 60 * 60_000;
 /** Backoff between sends of a refund whose outcome is unknown; the same reference every time, so at most one refund. */
 const REFUND_RETRY = { firstMs: HOUR, maxMs: 24 * HOUR };
+/** Sends without an answer after which a refund is announced as delayed: the first, then 1 h, 2 h, 4 h and 8 h later (about 15 h). */
+const DELAYED_AFTER_SENDS = 5;
 
 export interface RefundRequest {
   reference: string;
@@ -61,7 +63,12 @@ export async function requestRefund(run: Run, r: RefundRequest, what: string, at
     }
     const backoff = Math.min(REFUND_RETRY.firstMs * 2 ** attempts, REFUND_RETRY.maxMs);
     log.warn(`${what} refund outcome unknown; sending it again under the same reference`, { reference: r.reference, inMs: backoff, error: String(err) });
-    sub.retryRefundAt({ ...r, attempts: attempts + 1, retryAt: new Date(sub.now() + backoff).toISOString() });
+    const retryAt = new Date(sub.now() + backoff).toISOString();
+    sub.retryRefundAt({ ...r, attempts: attempts + 1, retryAt });
+    // After about a day without an answer the merchant hears of it, once (0.4.0): the customer is still owed it.
+    if (f.refundDelayAnnounced && attempts + 1 === DELAYED_AFTER_SENDS) {
+      sub.emit('refund.delayed', { reference: r.reference, chargeReference: r.chargeReference, amount: r.amount, attempt: attempts + 1, nextRetryAt: retryAt, reason: 'the gateway has not answered the refund request (errors or timeouts)' });
+    }
     return 'unknown';
   } finally {
     co.refundsInFlight -= 1;

@@ -235,6 +235,25 @@ describe('issue 9: the subscription workflow under adversity', () => {
     expect(view.authorization.refunded).toBe(true);
   });
 
+  it('#5 an authorization refund the gateway does not answer for a day is announced as delayed, once, and still retried', async () => {
+    const fake = new FakeActivities();
+    const input = newInput({ gateway: 'paystack', plan: monthly('NGN') });
+    fake.refund = () => {
+      throw new Error('gateway answered 503');
+    };
+    await withWorker(h, fake, async (taskQueue) => {
+      await startActive(h, fake, taskQueue, input);
+      await h.env.sleep(3 * DAY);
+    });
+    const auth = authorizationReference(input.subscriptionId);
+    const delayed = fake.events().filter((e) => e.type === 'refund.delayed');
+    expect(delayed).toEqual([expect.objectContaining({ data: expect.objectContaining({ reference: refundReference(auth), chargeReference: auth, attempt: 5 }) })]);
+    // Still sent again after the announcement, under the same reference.
+    const sends = fake.callsOf('refundCharge');
+    expect(new Set(sends.map((c) => c.input.reference))).toEqual(new Set([refundReference(auth)]));
+    expect(sends.filter((c) => c.attempt === 1).length).toBeGreaterThan(5);
+  });
+
   it('#5 a refund.processed webhook settles a refund whose request failed, and no second refund is sent', async () => {
     const fake = new FakeActivities();
     const input = newInput({ gateway: 'paystack', plan: monthly('NGN') });
