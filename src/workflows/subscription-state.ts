@@ -388,7 +388,8 @@ export class SubscriptionState {
     list.push({ cycle: u.cycle, attempt: u.attempt, reference: u.reference, kind: u.kind, amount: { ...u.amount }, sentAt: u.sentAt, nextCheckAt: iso(firstCheckAt), checks: 0 });
     // Bounded like the rest of the snapshot; the horizon keeps it far below this (a few attempts a day for 3 days).
     if (list.length > RETAINED.unsettledCharges) list.splice(0, list.length - RETAINED.unsettledCharges);
-    this.changed();
+    // Bookkeeping, not a change anyone sees (no changed(): updatedAt and the search attributes stay as they are); the
+    // loop reads the next check time each time it waits. A payment found is booked through the usual methods.
   }
 
   /** A check of an unsettled charge: checked again at `nextCheckAt`, or no longer watched (null: settled or expired). */
@@ -398,7 +399,6 @@ export class SubscriptionState {
     if (i < 0) return;
     if (nextCheckAt === null) list.splice(i, 1);
     else Object.assign(list[i]!, { nextCheckAt: iso(nextCheckAt), checks: list[i]!.checks + 1 });
-    this.changed();
   }
 
   /** The open attempt has its outcome; the caller books it (chargeSucceeded, chargeDeclined or refuseLatePayment). */

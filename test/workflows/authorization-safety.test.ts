@@ -90,11 +90,20 @@ describe('card authorization: money the checkout did not ask for, and webhooks t
     expect(fake.eventTypes()).not.toContain('subscription.incomplete_expired');
   });
 
-  it('an unpaid checkout is still verified once, then expires', async () => {
+  it('an unpaid checkout is still verified once, then expires (and is watched over its settlement horizon after)', async () => {
     const fake = new FakeActivities();
     const input = subscriptionInput({ gateway: 'flutterwave', plan: { id: 'p', amount: 300000, currency: 'NGN', interval: 'month', intervalCount: 1, trialDays: 0, totalCycles: null } });
     const view = await withWorker(h, fake, async (taskQueue) => (await start(h, taskQueue, input)).result());
-    expect(fake.callsOf('verifyCharge').map((c) => c.input.reference)).toEqual([authorizationReference(input.subscriptionId)]);
+    const auth = authorizationReference(input.subscriptionId);
+    const expiredAt = Date.parse(view.updatedAt);
+    const verifies = fake.callsOf('verifyCharge');
+    expect(verifies.filter((c) => c.scheduledAt <= expiredAt).map((c) => c.input.reference)).toEqual([auth]);
+    // After the end the checkout may still be paid: verified from an hour on, doubling, for 72 h (0.4.0).
+    const after = verifies.filter((c) => c.scheduledAt > expiredAt);
+    expect(after.map((c) => c.input.reference)).toEqual(after.map(() => auth));
+    expect(after.length).toBeGreaterThan(3);
+    expect(after.length).toBeLessThanOrEqual(8);
+    expect(Math.max(...after.map((c) => c.scheduledAt)) - expiredAt).toBeLessThanOrEqual(72 * 60 * 60_000);
     expect(view).toMatchObject({ status: 'incomplete_expired', authorization: { status: 'expired' } });
     expect(fake.charges()).toEqual([]);
   });
