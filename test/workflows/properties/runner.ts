@@ -275,19 +275,24 @@ export async function runScenario(rig: Rig, scenario: Scenario): Promise<Observa
       ...scenario.customer.map((c) => ({ at: origin + c.atMs, run: (now: number) => Promise.resolve(gateway.customerPays(o.authReference, o.authAmount, now, c.what.kind === 'pays')) })),
       ...scenario.operations.map((op) => ({ at: origin + op.atMs, run: (now: number) => issue(handle, op.what, now, o) })),
     ].sort((a, b) => a.at - b.at);
+    // Whether the last pass signalled, stepped or left an update open: the workflow's last answer may then predate it.
+    let mayBeStale = true;
     for (let guard = 0; guard < 5000; guard++) {
       let now = await h.env.currentTimeMs();
+      const open = o.updates.some((u) => u.accepted && !u.settled);
       // Time moves to the next thing anyone scheduled: a runner step, the gateway (a webhook, a settling payment) or
       // the workflow itself (its next charge or retry, as its last answer said). A skip past the workflow's own due
       // time would run its charges inside the skip, and their webhooks would all arrive at once at the end of it. The
-      // last answer can be stale (a signal not yet applied), so no skip is longer than MAX_SKIP_MS either.
-      const target = Math.min(steps[0]?.at ?? Infinity, gateway.nextDueAt() ?? Infinity, o.endAt, now + MAX_SKIP_MS, workflowDueAfter(o.views.at(-1)?.view, now));
+      // last answer can be stale (a signal not yet applied) after a pass that acted, so then no skip is longer than
+      // MAX_SKIP_MS; nor while an update is open (its answer time is read between skips).
+      const target = Math.min(steps[0]?.at ?? Infinity, gateway.nextDueAt() ?? Infinity, o.endAt, mayBeStale || open ? now + MAX_SKIP_MS : Infinity, workflowDueAfter(o.views.at(-1)?.view, now));
       trace(`skip +${((target - now) / 60_000).toFixed(0)} min to +${((target - origin) / 3_600_000).toFixed(2)} h`);
       // Bounded in real time too: a stalled server connection would otherwise hold this call for minutes.
       await withinRealTime(skipTo(h, target), `skip to +${((target - origin) / 3_600_000).toFixed(2)} h`, SKIP_TIMEOUT_MS);
       now = await h.env.currentTimeMs();
       trace(`at +${((now - origin) / 3_600_000).toFixed(2)} h`);
       for (const u of o.updates) if (u.settled && u.settledAt === undefined) u.settledAt = now;
+      const actionsBefore = o.actions.length;
       for (const w of gateway.takeDue(now)) {
         o.actions.push(now);
         if (w.event.type === 'charge.succeeded' || w.event.type === 'charge.failed') gateway.markKnown(w.event.reference, now);
@@ -306,6 +311,7 @@ export async function runScenario(rig: Rig, scenario: Scenario): Promise<Observa
         trace(`step at +${((now - origin) / 3_600_000).toFixed(2)} h`);
         await steps.shift()!.run(now);
       }
+      mayBeStale = o.actions.length > actionsBefore;
       try {
         o.views.push({ at: now, view: await withinRealTime(handle.query(stateQuery), 'state query') });
       } catch {
