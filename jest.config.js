@@ -12,15 +12,9 @@ module.exports = {
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     // Gateway clients and normalizers driven by the documented corpus in test/fixtures/gateways.
     { ...base, displayName: 'contract', testMatch: ['<rootDir>/test/contract/**/*.test.ts'] },
-    // The randomized scenario suite (test/workflows/properties) is not in npm test yet: on the Java time-skipping
-    // server its shared-server runner stalls once a run continues as new with work in flight (issue 9, open). Run it
-    // with PROPERTY_SUITE=1 npm test -- test/workflows/properties, or npm run fuzz:workflow.
-    {
-      ...base,
-      displayName: 'workflows',
-      testMatch: ['<rootDir>/test/workflows/**/*.test.ts', '<rootDir>/test/replay/**/*.test.ts'],
-      testPathIgnorePatterns: process.env.PROPERTY_SUITE === '1' ? ['/node_modules/'] : ['/node_modules/', '<rootDir>/test/workflows/properties/'],
-    },
+    // Workflow tests on the time-skipping server, the randomized scenario suite (test/workflows/properties: 200 fixed
+    // seeds and the regressions they found; npm run fuzz:workflow runs more) and replay of every committed history.
+    { ...base, displayName: 'workflows', testMatch: ['<rootDir>/test/workflows/**/*.test.ts', '<rootDir>/test/replay/**/*.test.ts'] },
     { ...base, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
     { ...base, displayName: 'security', testMatch: ['<rootDir>/test/security/**/*.test.ts'] },

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { GATEWAYS, type Gateway } from '../../../src/shared/gateway-policy';
 import type { Plan } from '../../../src/shared/schemas';
+import { needsMinimumAuthorization } from '../../../src/shared/plan-rules';
 import { DAY, HOUR, MINUTE } from '../support/harness';
 import type { ChargeFault, CustomerAction, Delivery, Operation, RefundFault, Scenario, Timed } from './scenario';
 
@@ -77,7 +78,9 @@ export const scenarioArbitrary: fc.Arbitrary<Scenario> = gateway.chain((g) =>
       // Not 1: a first-invoice authorization webhook would then end the run at once, and the Java time-skipping
       // server hangs a signal that lands while its run continues as new (see runner.ts). 2-3 still crosses it often.
       cyclesPerRun: fc.integer({ min: 2, max: 3 }),
-      refundsEnabled: fc.boolean(),
+      // What the API accepts (src/gateways/rules.ts): a connection that cannot refund takes no subscription whose
+      // authorization is a minimum charge to refund (Paystack, or any trial).
+      refundsEnabled: needsMinimumAuthorization(g, p) ? fc.constant(true) : fc.boolean(),
       customer,
       charges: fc.array(chargeFault, { minLength: 1, maxLength: 6 }),
       refunds: fc.array(refundFault, { minLength: 1, maxLength: 3 }),

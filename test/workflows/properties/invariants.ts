@@ -32,6 +32,12 @@ export const HISTORY_PER_RUN = 100;
 export const HISTORY_PER_CYCLE = 80;
 export const HISTORY_PER_MESSAGE = 15;
 export const HISTORY_PER_UNKNOWN_OUTCOME = 80;
+/**
+ * Per day the run spans: what the workflow does on its own schedule while nothing else happens, at most about daily
+ * each (a refund re-sent while the gateway does not answer, a settlement-horizon check): a timer, a workflow task and
+ * an activity each, twice a day at worst. This bounds growth by time, not by how often anything is retried.
+ */
+export const HISTORY_PER_DAY = 20;
 
 const at = (o: Observation, ms: number): string => `+${((ms - o.origin) / 3_600_000).toFixed(2)} h`;
 const REF = /-c(\d+)-a(\d+)$/;
@@ -256,9 +262,11 @@ export const historyPerCycleBounded: Invariant = (o) =>
       if (ref) unknown.add(ref);
       if (e.workflowExecutionSignaledEventAttributes || e.workflowExecutionUpdateAcceptedEventAttributes) messages += 1;
     }
-    const bound = HISTORY_PER_RUN + HISTORY_PER_CYCLE * cycles.size + HISTORY_PER_MESSAGE * messages + HISTORY_PER_UNKNOWN_OUTCOME * unknown.size;
+    const time = (e: temporal.api.history.v1.IHistoryEvent | undefined): number => Number(e?.eventTime?.seconds ?? 0) * 1000;
+    const days = Math.ceil((time(events[events.length - 1]) - time(events[0])) / DAY);
+    const bound = HISTORY_PER_RUN + HISTORY_PER_CYCLE * cycles.size + HISTORY_PER_MESSAGE * messages + HISTORY_PER_UNKNOWN_OUTCOME * unknown.size + HISTORY_PER_DAY * days;
     return events.length > bound
-      ? [`run ${run + 1}: ${events.length} history events for ${cycles.size} cycle(s), ${messages} message(s) and ${unknown.size} unknown outcome(s) (bound ${bound})`]
+      ? [`run ${run + 1}: ${events.length} history events over ${days} day(s) for ${cycles.size} cycle(s), ${messages} message(s) and ${unknown.size} unknown outcome(s) (bound ${bound})`]
       : [];
   });
 

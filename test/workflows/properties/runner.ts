@@ -10,7 +10,7 @@ import type { SubscriptionView } from '../../../src/shared/state';
 import type { subscriptionWorkflow } from '../../../src/workflows';
 import { bundleWorkflows, createTimeSkippingEnv, uniqueTaskQueue } from '../../helpers/environments';
 import { routedActivities, type FakeActivities } from '../support/fake-activities';
-import { DAY, HOUR, iso, skipTo, start, subscriptionInput, type Harness } from '../support/harness';
+import { DAY, HOUR, MINUTE, iso, skipTo, start, subscriptionInput, type Harness } from '../support/harness';
 import { FakeGateway } from './fake-gateway';
 import type { Operation, Scenario } from './scenario';
 
@@ -23,6 +23,8 @@ export const SETTLE_MS = 3 * DAY;
 const MAX_SKIP_MS = 6 * HOUR;
 /** How far past the workflow's own due time a skip stops, so the timer has fired and its activity has run. */
 const WORKFLOW_DUE_MARGIN_MS = 1_000;
+/** How long the client's gRPC retries of a call can run (10 attempts, backoff capped at a few seconds), with margin. */
+const RETRY_EXHAUSTED_MS = 30_000;
 /** Real time a client call may take before the runner records it as hung (a stuck workflow task, a blocked update). */
 const CALL_TIMEOUT_MS = 5_000;
 /** A skip runs every timer and activity due in it; a few days of a scenario take well under a second when healthy. */
@@ -65,6 +67,11 @@ export interface Observation {
   undeliverable: string[];
   /** The runner's own failure (a hung call), if any. */
   runnerError?: string;
+  /**
+   * The scenario ran, but the server's clock no longer moved afterwards (the Java test server locks time skipping
+   * for an activity of a run that was closed while it ran, and never unlocks): the next scenario needs a new server.
+   */
+  serverLeftFrozen?: boolean;
 }
 
 /** A time-skipping server, one bundle and one worker serving every scenario's fakes, routed by subscription. */
@@ -99,6 +106,7 @@ export async function openRig(): Promise<Rig> {
   };
   let worker: Worker;
   let running: Promise<void>;
+  const retired: { env: Harness['env']; at: number }[] = [];
   const startWorker = async (): Promise<void> => {
     rig.taskQueue = uniqueTaskQueue('properties');
     worker = await Worker.create({ connection: h.env.nativeConnection, taskQueue: rig.taskQueue, workflowBundle: h.bundle, activities: routedActivities(route) });
@@ -119,10 +127,12 @@ export async function openRig(): Promise<Rig> {
       // The Java time-skipping server sometimes dies under a scenario (seen when a signal closes the workflow):
       // the scenario is reported as not driven, and the next one gets a fresh server instead of a dead one.
       // A hung call leaves the server (or its connection) unusable for minutes: the next scenario gets a fresh one.
-      if (observed.runnerError) {
-        observed.runnerError += (await alive(h)) ? ' (time-skipping server restarted)' : ' (the time-skipping server died; restarted)';
+      if (observed.runnerError || observed.serverLeftFrozen) {
+        if (observed.runnerError) observed.runnerError += (await alive(h)) ? ' (time-skipping server restarted)' : ' (the time-skipping server died; restarted)';
         await stopWorker().catch(() => undefined);
-        await h.env.teardown().catch(() => undefined);
+        // Not torn down yet: a call given up on may still be retrying against it (the client's gRPC retries), and
+        // closing its connection under a pending retry throws outside any test. Retired until the rig closes.
+        retired.push({ env: h.env, at: Date.now() });
         h.env = await createTimeSkippingEnv();
         await startWorker();
       }
@@ -131,6 +141,10 @@ export async function openRig(): Promise<Rig> {
     close: async () => {
       await stopWorker();
       await h.env.teardown();
+      // Let the retired servers' abandoned calls run out of gRPC retries (about 20 s) before closing their connections.
+      const last = Math.max(0, ...retired.map((r) => r.at));
+      if (retired.length > 0) await realDelay(Math.max(0, RETRY_EXHAUSTED_MS - (Date.now() - last)));
+      for (const r of retired) await r.env.teardown().catch(() => undefined);
     },
   };
   await startWorker();
@@ -147,6 +161,9 @@ const trace = process.env.SCENARIO_TRACE === '1' ? (msg: string) => process.stde
 const realDelay = (ms: number): Promise<'timeout'> => new Promise((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
 
 async function withinRealTime<T>(p: Promise<T>, what: string, timeoutMs = CALL_TIMEOUT_MS): Promise<T> {
+  // A call given up on may still reject later (its connection torn down with the restarted server): that rejection
+  // is the runner's to swallow, not an unhandled error of whatever test runs then.
+  p.catch(() => undefined);
   const r = await Promise.race([p, realDelay(timeoutMs)]);
   if (r === 'timeout') throw new Error(`${what} did not answer within ${timeoutMs} ms of real time`);
   return r;
@@ -327,7 +344,17 @@ export async function runScenario(rig: Rig, scenario: Scenario): Promise<Observa
     o.histories = o.runnerError ? [] : await withinRealTime(histories(h, handle), 'history').catch(() => []);
     for (const [i, run] of o.histories.entries()) trace(`run ${i + 1}: ${(run.events ?? []).map((e) => `${String(e.eventType)}@${Math.round(((Number(e.eventTime?.seconds ?? 0) * 1000) - origin) / 60_000)}m`).join(' ')}`);
     if (!o.runnerError) {
+      // Let work in flight finish first (bounded): an activity still running when its run is terminated can leave
+      // the Java server's clock locked. Then check that the clock still moves.
+      for (let i = 0; i < 10; i++) {
+        const d = await withinRealTime(handle.describe(), 'describe').catch(() => null);
+        if (!d || d.raw.pendingActivities?.length === 0) break;
+        await withinRealTime(skipTo(h, (await h.env.currentTimeMs()) + MINUTE), 'settle skip').catch(() => undefined);
+      }
       await withinRealTime(h.env.client.workflow.getHandle(handle.workflowId).terminate('scenario over'), 'terminate').catch(() => undefined);
+      const before = await h.env.currentTimeMs().catch(() => 0);
+      const moved = await withinRealTime(skipTo(h, before + 1_000), 'clock check', CALL_TIMEOUT_MS).then(() => true, () => false);
+      if (!moved) o.serverLeftFrozen = true;
     }
     rig.fakes.delete(input.subscriptionId);
   }

@@ -4,8 +4,7 @@ import { useRig } from './runner';
 
 /**
  * The randomized suite: a fixed set of seeds (PROPERTY_SEED, PROPERTY_SCENARIOS widen or move it), one test per seed
- * so every failing scenario is named and replays with `npm run fuzz:workflow -- --seed <seed>`. Not in npm test yet
- * (jest.config.js says why); run it with PROPERTY_SUITE=1.
+ * so every failing scenario is named and replays with `npm run fuzz:workflow -- --seed <seed>`. Part of npm test.
  */
 const BASE_SEED = Number(process.env.PROPERTY_SEED ?? 9_000);
 const SCENARIOS = Number(process.env.PROPERTY_SCENARIOS ?? 200);
