@@ -58,7 +58,8 @@ export async function runStorm(stack: Stack, cfg: BenchConfig, activationPerSeco
   let paid = 0;
   await runPool(n, cfg.clientConcurrency, async (i) => {
     await startDirect(client, id(i), STORM_CONNECTION_ID, { billingAnchor: new Date(anchor).toISOString() });
-    await payAtCheckout(await checkoutUrlOf(client, id(i), 60_000));
+    // Generous: on a saturated machine a first workflow task can wait tens of seconds (seen at load 8 on 2 cores).
+    await payAtCheckout(await checkoutUrlOf(client, id(i), 180_000));
     paid += 1;
     if (paid % 100 === 0) progress('storm', `${paid}/${n} authorized`);
   });

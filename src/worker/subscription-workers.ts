@@ -35,12 +35,12 @@ export class SubscriptionWorkers {
         Worker.create({
           ...defined,
           taskQueue: chargeTaskQueue(taskQueue, r.connectionId),
-          activities: { chargeCard: activities.chargeCard },
+          activities: { chargeCard: (input: Parameters<SubscriptionActivities['chargeCard']>[0]) => activities.chargeCard(input) },
           maxTaskQueueActivitiesPerSecond: r.perSecond,
         }),
       ),
     ]);
-    return new SubscriptionWorkers(main!, charges);
+    return new SubscriptionWorkers(main, charges);
   }
 
   get all(): Worker[] {
