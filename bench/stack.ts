@@ -138,7 +138,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }, /gateway sandbox on/);
     const startWorker = (name: string): Child => start(name, process.execPath, [...app, 'bench/processes/worker.ts'], common, /BENCH WORKER READY/);
     const worker = startWorker('worker');
-    const api = start('api', process.execPath, [...app, 'bench/processes/api.ts'], {
+    // BENCH_API_CPU_PROFILE=<dir>: V8 CPU profile of the API process (written when it exits at stop) to profile the
+    // webhook path; run it with small other scenarios so the webhooks dominate it.
+    const profile = process.env.BENCH_API_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_API_CPU_PROFILE)}`] : [];
+    const api = start('api', process.execPath, [...profile, ...app, 'bench/processes/api.ts'], {
       ...common,
       API_PORT: String(apiPort),
       PUBLIC_BASE_URL: apiUrl,

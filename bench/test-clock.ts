@@ -22,13 +22,14 @@ export interface TestClockBenchResult {
    * History cost per billing cycle (issue 13, target 5: at most 20 events): what the months of renewals added to
    * the subscription's history (every run), divided by the months. `atActive` is the history once cycle 1 is paid.
    * `testClockEvents` counts, per cycle, the events the test clock itself adds (its fast-forward updates the
-   * workflow's options); they are not in a production history and are left out of `perCycle.events`.
+   * workflow's options and records each skip's start and end); they are not in a production history and are left
+   * out of `perCycle.events`.
    */
   history: { atActive: HistoryCost; afterMonths: HistoryCost; perCycle: ReturnType<typeof perCycle>; testClockEvents: number };
 }
 
 /** Event types only the test clock adds to a history (a production subscription never has them). */
-const TEST_CLOCK_EVENT_TYPES = ['WORKFLOW_EXECUTION_OPTIONS_UPDATED'];
+const TEST_CLOCK_EVENT_TYPES = ['WORKFLOW_EXECUTION_OPTIONS_UPDATED', 'WORKFLOW_EXECUTION_TIME_SKIPPING_TRANSITIONED'];
 
 const auth = { authorization: `Bearer ${DEV_API_KEY}`, 'content-type': 'application/json' };
 const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;

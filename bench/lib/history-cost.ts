@@ -30,11 +30,23 @@ function payloadBytesOf(value: unknown): number {
   return sum;
 }
 
+/** Run ids from raw visibility: the client's list() would decode memos, which the codec encrypts. */
+async function runIds(client: Client, workflowId: string): Promise<string[]> {
+  const ids: string[] = [];
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const page = await client.workflowService.listWorkflowExecutions({ namespace: client.options.namespace, query: `WorkflowId = '${workflowId}'`, nextPageToken });
+    for (const e of page.executions ?? []) if (e.execution?.runId) ids.push(e.execution.runId);
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (nextPageToken);
+  return ids;
+}
+
 /** Every run of `workflowId` (visibility lists the continued-as-new ones too), their events counted and sized. */
 export async function historyCost(client: Client, workflowId: string): Promise<HistoryCost> {
   const cost: HistoryCost = { runs: 0, events: 0, payloadBytes: 0, historyBytes: 0, byType: {} };
-  for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
-    const history = await client.workflow.getHandle(workflowId, run.runId).fetchHistory();
+  for (const runId of await runIds(client, workflowId)) {
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     cost.runs += 1;
     for (const e of history.events ?? []) {
       cost.events += 1;
