@@ -50,7 +50,7 @@ export function markdown(r: BenchResults): string {
     ['Activation throughput', `${a.subscriptionsPerSecond} subscriptions/s (N=${a.n}, ${a.seconds} s), ${a.stateTransitionsPerSubscription} state transitions each`, `empty workflow, ${a.shape.activities} activities / ${a.shape.signals} signals / ${a.shape.timers} timers: ${a.baselinePerSecond} workflows/s, ${a.baselineStateTransitions} state transitions each`, `${a.ratio}`],
     [
       'Renewal storm',
-      `${s.achievedPerSecond} charges/s at the gateway (N=${s.n}, ${s.workers} workers); peak ${s.peakPerSecond} in 1 s${s.peakPer60s !== null ? `, ${s.peakPer60s} in 60 s` : ''}${s.exceededLimit ? ' (over the limit)' : ''}; last renewal ${s.lastRenewalSeconds} s after the due instant (floor ${s.minimumSeconds} s)${s.late ? `; ${s.late} late` : ''}`,
+      `${s.achievedPerSecond} charges/s at the gateway (N=${s.n}, ${s.workers} workers); peak ${s.peakPerSecond} in 1 s, ${s.peakPer60s} in 60 s${s.exceededLimit ? ' (over the limit)' : ''}; last renewal ${s.lastRenewalSeconds} s after the due instant (floor ${s.minimumSeconds} s)${s.late ? `; ${s.late} late` : ''}`,
       `chargesPerSecond ${s.configuredPerSecond} on the connection (server-side, per charge queue)`,
       `${s.ratioToLimit}`,
     ],

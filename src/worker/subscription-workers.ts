@@ -1,6 +1,6 @@
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import type { SubscriptionActivities } from '../activities/types';
-import type { ChargeRate } from '../config/charge-rates';
+import { serverRatePerSecond, type ChargeRate } from '../config/charge-rates';
 import { chargeTaskQueue } from '../shared/task-queues';
 
 export interface SubscriptionWorkerOptions extends WorkerOptions {
@@ -13,6 +13,7 @@ export interface SubscriptionWorkerOptions extends WorkerOptions {
  * Each charge worker sets `maxTaskQueueActivitiesPerSecond`, which the server enforces per task queue for all its
  * pollers, so a renewal storm reaches the gateway at the connection's rate however many worker processes run. Every
  * process polls every configured connection's queue with the same rate (the server keeps the last poller's value).
+ * The server splits a queue's rate over its partitions, so a charge queue should have one (bench/README.md).
  */
 export class SubscriptionWorkers {
   private constructor(
@@ -36,7 +37,7 @@ export class SubscriptionWorkers {
           ...defined,
           taskQueue: chargeTaskQueue(taskQueue, r.connectionId),
           activities: { chargeCard: (input: Parameters<SubscriptionActivities['chargeCard']>[0]) => activities.chargeCard(input) },
-          maxTaskQueueActivitiesPerSecond: r.perSecond,
+          maxTaskQueueActivitiesPerSecond: serverRatePerSecond(r.perSecond),
         }),
       ),
     ]);
