@@ -48,7 +48,12 @@ export function markdown(r: BenchResults): string {
     ['Webhook ingestion (full path)', `${w.full.perSecond} webhooks/s, p50 ${w.full.p50Ms} ms, p99 ${w.full.p99Ms} ms`, `bare Express route: ${w.bareRoute.perSecond} req/s, p50 ${w.bareRoute.p50Ms} ms, p99 ${w.bareRoute.p99Ms} ms`, `${w.ratioToBareRoute}`],
     ['', '', `raw Temporal signals: ${w.rawSignals.perSecond} signals/s, p50 ${w.rawSignals.p50Ms} ms, p99 ${w.rawSignals.p99Ms} ms`, `${w.ratioToRawSignals}`],
     ['Activation throughput', `${a.subscriptionsPerSecond} subscriptions/s (N=${a.n}, ${a.seconds} s), ${a.stateTransitionsPerSubscription} state transitions each`, `empty workflow, ${a.shape.activities} activities / ${a.shape.signals} signals / ${a.shape.timers} timers: ${a.baselinePerSecond} workflows/s, ${a.baselineStateTransitions} state transitions each`, `${a.ratio}`],
-    ['Renewal storm', `${s.achievedPerSecond} charges/s (N=${s.n}); last renewal ${s.lastRenewalSeconds} s after the due instant (floor ${s.minimumSeconds} s)${s.late ? `; ${s.late} late` : ''}`, `configured limit ${s.configuredPerSecond} charges/s`, `${s.ratioToLimit}`],
+    [
+      'Renewal storm',
+      `${s.achievedPerSecond} charges/s at the gateway (N=${s.n}, ${s.workers} workers); peak ${s.peakPerSecond} in 1 s, ${s.peakPer60s} in 60 s${s.exceededLimit ? ' (over the limit)' : ''}; last renewal ${s.lastRenewalSeconds} s after the due instant (floor ${s.minimumSeconds} s)${s.late ? `; ${s.late} late` : ''}`,
+      `chargesPerSecond ${s.configuredPerSecond} on the connection (server-side, per charge queue)`,
+      `${s.ratioToLimit}`,
+    ],
   ];
   if (r.testClock) {
     const t = r.testClock;

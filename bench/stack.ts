@@ -12,7 +12,7 @@ import { chargeloopDataConverter } from '../src/temporal/codec/data-converter';
 
 const root = resolve(__dirname, '..');
 
-/** The connection the renewal storm bills through: same sandbox keys, its own rate limit in the bench worker. */
+/** The connection the renewal storm bills through: same sandbox keys, its own `chargesPerSecond` (the storm's limit). */
 export const STORM_CONNECTION_ID = 'paystack-storm';
 export const ACTIVATION_CONNECTION_ID = 'paystack-sandbox';
 /** The memory scenario's subscriptions, on their own connection so visibility queries (and cleanup) find only them. */
@@ -28,6 +28,8 @@ export interface Stack {
   pids: { temporal: number; worker: number; api: number; sandbox: number };
   /** The subscription worker's sticky-cache size (the SDK default scales with the heap limit). */
   workerMaxCachedWorkflows: number;
+  /** Starts one more worker process like the first (the storm runs on two); resolves with its pid once it polls. */
+  addWorker(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -98,7 +100,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const temporalAddress = `127.0.0.1:${temporalPort}`;
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
-    const connectionsFile = writeConnections(dir, sandboxUrl);
+    const connectionsFile = writeConnections(dir, sandboxUrl, options.stormRatePerSecond);
 
     const cli = process.env.TEMPORAL_CLI_PATH ?? execTemporalPath();
     const temporal = start('temporal', cli, [
@@ -107,6 +109,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       '--db-filename', join(dir, 'temporal.sqlite'),
       ...SQLITE_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p]),
       '--log-level', 'error',
+      // One partition per task queue: the server splits a queue's rate limit over its partitions, so with the default
+      // four a storm's last partition drains alone at a quarter of the rate. A charge queue is small; see README.
+      '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
+      '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
       ...Object.entries(SEARCH_ATTRIBUTE_CLI_TYPES).flatMap(([n, t]) => ['--search-attribute', `${n}=${t}`]),
     ], {});
     progress('stack', `temporal dev server on ${temporalAddress} (SQLite ${SQLITE_PRAGMAS.join(', ')}, ${dir})`);
@@ -134,11 +140,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // Each bench run starts from empty gateway books (no data file carried over from npm run dev).
       SANDBOX_DATA_FILE: '',
     }, /gateway sandbox on/);
-    const worker = start('worker', process.execPath, [...app, 'bench/processes/worker.ts'], {
-      ...common,
-      BENCH_RATE_LIMITS: JSON.stringify({ [STORM_CONNECTION_ID]: options.stormRatePerSecond }),
-    }, /BENCH WORKER READY/);
-    const api = start('api', process.execPath, [...app, 'bench/processes/api.ts'], {
+    const startWorker = (name: string): Child => start(name, process.execPath, [...app, 'bench/processes/worker.ts'], common, /BENCH WORKER READY/);
+    const worker = startWorker('worker');
+    // BENCH_API_CPU_PROFILE=<dir>: V8 CPU profile of the API process (written when it exits at stop) to profile the
+    // webhook path; run it with small other scenarios so the webhooks dominate it.
+    const profile = process.env.BENCH_API_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_API_CPU_PROFILE)}`] : [];
+    const api = start('api', process.execPath, [...profile, ...app, 'bench/processes/api.ts'], {
       ...common,
       API_PORT: String(apiPort),
       PUBLIC_BASE_URL: apiUrl,
@@ -153,6 +160,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       sandboxUrl,
       workerMaxCachedWorkflows: Number(/maxCachedWorkflows=(\d+)/.exec(worker.output())?.[1] ?? 0),
       pids: { temporal: temporal.proc.pid!, worker: worker.proc.pid!, api: api.proc.pid!, sandbox: sandbox.proc.pid! },
+      addWorker: async () => {
+        const next = startWorker(`worker-${children.filter((c) => c.name.startsWith('worker')).length + 1}`);
+        await next.ready;
+        return next.proc.pid!;
+      },
       // Children first: closing the connection first would fail the running scenario mid-request.
       stop: async () => {
         await stop();
@@ -179,11 +191,11 @@ function execTemporalPath(): string {
 }
 
 /** The sandbox's connections on this run's port, plus the storm connection (same keys, its own rate limit). */
-function writeConnections(dir: string, sandboxUrl: string): string {
+function writeConnections(dir: string, sandboxUrl: string, stormRatePerSecond: number): string {
   const base = JSON.parse(readFileSync(resolve(root, 'sandbox/connections.json'), 'utf8')) as Record<string, { baseUrl: string }>;
   const out: Record<string, unknown> = {};
   for (const [id, c] of Object.entries(base)) out[id] = { ...c, baseUrl: c.baseUrl.replace('http://127.0.0.1:4010', sandboxUrl) };
-  out[STORM_CONNECTION_ID] = out[ACTIVATION_CONNECTION_ID];
+  out[STORM_CONNECTION_ID] = { ...(out[ACTIVATION_CONNECTION_ID] as object), chargesPerSecond: stormRatePerSecond };
   out[MEMORY_CONNECTION_ID] = out[ACTIVATION_CONNECTION_ID];
   const file = join(dir, 'connections.json');
   writeFileSync(file, JSON.stringify(out, null, 2));

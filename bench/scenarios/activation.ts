@@ -7,7 +7,7 @@ import { meanShape, meanStateTransitions, sampleIndexes, type HistoryShape } fro
 import { runPool } from '../lib/pool';
 import { progress } from '../lib/progress';
 import { ratio, round } from '../lib/stats';
-import { checkoutUrlOf, countWorkflows, createViaApi, payAtCheckout, statusQuery } from '../lib/subscriptions';
+import { checkoutUrlOf, countWorkflows, createRetries, createViaApi, payAtCheckout, statusQuery } from '../lib/subscriptions';
 import { pollUntil } from '../lib/wait';
 
 export interface ActivationResult {
@@ -24,6 +24,8 @@ export interface ActivationResult {
   baselineSeconds: number;
   /** Creates answered without a checkout URL (the API's wait ran out under load); the bench read it afterwards. */
   lateCheckouts: number;
+  /** Creates answered 503 (Temporal past the API's deadline on a saturated machine) and retried; 0 on a quiet one. */
+  retriedCreates: number;
 }
 
 export const activationId = (i: number): string => `act-${i}`;
@@ -84,6 +86,7 @@ export async function runActivation(stack: Stack, cfg: BenchConfig, timeoutMs: n
     seconds: round(seconds, 1),
     baselineSeconds: round(baseline.seconds, 1),
     lateCheckouts,
+    retriedCreates: createRetries.count,
   };
 }
 

@@ -1,20 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { subscriptionWorkflowId } from '../../src/shared/ids';
 import { stateQuery } from '../../src/shared/messages';
 import type { BenchConfig } from '../config';
 import { STORM_CONNECTION_ID, type Stack } from '../stack';
 import { runPool } from '../lib/pool';
 import { progress } from '../lib/progress';
+import { peakInWindow, steadyPerSecond } from '../lib/rate-window';
 import { ratio, round } from '../lib/stats';
 import { checkoutUrlOf, countWorkflows, payAtCheckout, startDirect, statusQuery } from '../lib/subscriptions';
 import { pollUntil, retrying } from '../lib/wait';
 
 export interface StormResult {
   n: number;
+  /** Worker processes polling the subscription queue and the storm connection's charge queue. */
+  workers: number;
+  /** The storm connection's `chargesPerSecond`, which the server enforces on its charge queue. */
   configuredPerSecond: number;
-  /** Renewals charged on time / seconds from the due instant to the last one's recorded success. */
+  /** At the gateway: (charges - 1) / (last - first) of the sandbox's `created_at` for each renewal's charge request. */
   achievedPerSecond: number;
   /** achieved / configured: at most 1 when the limit is honoured, near 1 when the limit is the bottleneck. */
   ratioToLimit: number;
+  /** Most charge requests the sandbox received in any 1 s window (the server's bucket allows a burst at the start). */
+  peakPerSecond: number;
+  /** Most in any 60 s window, the window Paystack counts its limit in (the whole storm when it is shorter). */
+  peakPer60s: number;
+  /** True when any 60 s window held more than chargesPerSecond x 60: the gateway would have answered 429. */
+  exceededLimit: boolean;
+  /** Renewals / seconds from the due instant to the last one's success as the workflow recorded it. */
+  recordedPerSecond: number;
   /** From the shared due instant to the last renewal's recorded success. */
   lastRenewalSeconds: number;
   /** The floor the limit imposes: n / limit. */
@@ -26,11 +40,14 @@ export interface StormResult {
 /**
  * N subscriptions whose first renewal falls on one instant. The REST API has no billing anchor, so they are started
  * with the client (the same input the API builds, plus `billingAnchor`); each card is authorized through the sandbox
- * checkout; they then wait (trialing) for the anchor and all come due together. The worker spaces chargeCard calls on
- * this connection to the configured per-gateway limit; each renewal's success time is read back from its state.
+ * checkout; they then wait (trialing) for the anchor and all come due together. Two worker processes poll the storm
+ * connection's charge queue and the server dispatches its charges at the connection's `chargesPerSecond`; when each
+ * charge request reached the gateway is read back from the sandbox, each renewal's recorded success from its state.
  */
 export async function runStorm(stack: Stack, cfg: BenchConfig, activationPerSecond: number, timeoutMs: number): Promise<StormResult> {
   const { client } = stack;
+  // Two worker processes, so the limit has to hold across workers: the server's, per charge queue.
+  progress('storm', `second worker process started (pid ${await stack.addWorker()})`);
   const n = cfg.stormN;
   const id = (i: number): string => `storm-${i}`;
   // Time to authorize them all, from the activation scenario's pace plus a margin: all must be waiting at the
@@ -41,7 +58,8 @@ export async function runStorm(stack: Stack, cfg: BenchConfig, activationPerSeco
   let paid = 0;
   await runPool(n, cfg.clientConcurrency, async (i) => {
     await startDirect(client, id(i), STORM_CONNECTION_ID, { billingAnchor: new Date(anchor).toISOString() });
-    await payAtCheckout(await checkoutUrlOf(client, id(i), 60_000));
+    // Generous: on a saturated machine a first workflow task can wait tens of seconds (seen at load 8 on 2 cores).
+    await payAtCheckout(await checkoutUrlOf(client, id(i), 180_000));
     paid += 1;
     if (paid % 100 === 0) progress('storm', `${paid}/${n} authorized`);
   });
@@ -56,12 +74,18 @@ export async function runStorm(stack: Stack, cfg: BenchConfig, activationPerSeco
     return { done: active >= n, note: `${active}/${n} renewed (limit ${cfg.stormRatePerSecond}/s)` };
   });
 
-  const times = await runPool(n, cfg.clientConcurrency, async (i) => {
+  const key = sandboxPaystackKey();
+  const renewals = await runPool(n, cfg.clientConcurrency, async (i) => {
     const view = await retrying(5, () => client.workflow.getHandle(subscriptionWorkflowId(id(i))).query(stateQuery));
     const charge = view.charges.find((c) => c.cycle === 1 && c.kind === 'renewal' && c.outcome === 'succeeded');
     if (!charge) throw new Error(`${id(i)}: no successful cycle-1 renewal`);
-    return Date.parse(charge.at);
+    return { recorded: Date.parse(charge.at), atGateway: await gatewayReceivedAt(stack.sandboxUrl, key, charge.reference) };
   });
+  const times = renewals.map((r) => r.recorded);
+  const gateway = renewals.filter((r) => r.recorded >= anchor).map((r) => r.atGateway);
+  const achievedAtGateway = steadyPerSecond(gateway);
+  const peakPerSecond = peakInWindow(gateway, 1000);
+  const peakPer60s = peakInWindow(gateway, 60_000);
   // Rate over the storm window, from the due instant to the last recorded success. (Spacing between the first and
   // last success alone can read above the limit: the first one also carries the timer's and the task's latency.)
   const onTime = times.filter((t) => t >= anchor);
@@ -69,11 +93,34 @@ export async function runStorm(stack: Stack, cfg: BenchConfig, activationPerSeco
   const achieved = onTime.length > 0 && last > anchor ? onTime.length / ((last - anchor) / 1000) : 0;
   return {
     n,
+    workers: 2,
     configuredPerSecond: cfg.stormRatePerSecond,
-    achievedPerSecond: round(achieved),
-    ratioToLimit: ratio(achieved, cfg.stormRatePerSecond),
+    achievedPerSecond: round(achievedAtGateway),
+    ratioToLimit: ratio(achievedAtGateway, cfg.stormRatePerSecond),
+    peakPerSecond,
+    peakPer60s,
+    exceededLimit: peakPer60s > cfg.stormRatePerSecond * 60,
+    recordedPerSecond: round(achieved),
     lastRenewalSeconds: round((last - anchor) / 1000, 1),
     minimumSeconds: round(n / cfg.stormRatePerSecond, 1),
     late,
   };
+}
+
+/** The storm connection's Paystack key: the sandbox's own account (sandbox/connections.json, as bench/stack.ts writes it). */
+function sandboxPaystackKey(): string {
+  const file = resolve(__dirname, '../../sandbox/connections.json');
+  const accounts = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { keys: { secretKey?: string } }>;
+  const key = accounts['paystack-sandbox']?.keys.secretKey;
+  if (!key) throw new Error(`${file}: no paystack-sandbox secret key`);
+  return key;
+}
+
+/** When the sandbox received the charge request: its Paystack transaction's `created_at`, read back with verify. */
+async function gatewayReceivedAt(sandboxUrl: string, key: string, reference: string): Promise<number> {
+  const res = await fetch(`${sandboxUrl}/paystack/transaction/verify/${encodeURIComponent(reference)}`, { headers: { authorization: `Bearer ${key}` } });
+  const body = (await res.json()) as { data?: { created_at?: string } };
+  const at = body.data?.created_at;
+  if (res.status !== 200 || !at) throw new Error(`sandbox verify ${reference}: ${res.status}`);
+  return Date.parse(at);
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ChargesPerSecondSchema } from '../config/charge-rates';
 import { GATEWAY_POLICIES, type Gateway } from '../shared/gateway-policy';
 import { CurrencySchema, type Currency } from '../shared/money';
 import { ConnectionIdSchema } from '../shared/schemas';
@@ -31,6 +32,8 @@ const common = {
    * for KES, so an account can set what its banks accept (e.g. { "KES": 500 }).
    */
   authorizationMinimums: z.partialRecord(CurrencySchema, z.number().int().positive()).optional(),
+  /** Charges per second across all workers; defaults per gateway (src/config/charge-rates.ts). */
+  chargesPerSecond: ChargesPerSecondSchema.optional(),
 };
 const flags = (gateway: Gateway, extra: z.ZodRawShape = {}) =>
   z.object({ refundsEnabled: z.boolean().default(GATEWAY_POLICIES[gateway].refundsEnabledByDefault), ...extra }).strict().prefault({});

@@ -1,11 +1,16 @@
-import { NativeConnection, Runtime, DefaultLogger, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, DefaultLogger, type WorkerOptions } from '@temporalio/worker';
 import { loadConfig } from '../config';
+import { chargeRates } from '../config/charge-rates';
 import { loadConnections } from '../gateways/connections';
 import { chargeloopDataConverter } from '../temporal/codec/data-converter';
 import { createWorkerActivities } from './activities';
 import { workflowBundlerOptions } from './bundle-options';
+import { SubscriptionWorkers } from './subscription-workers';
 
-/** Worker process: runs subscription workflows and their activities until SIGINT/SIGTERM, then drains. */
+/**
+ * Worker process: runs subscription workflows and their activities, and polls every connection's charge queue at
+ * its rate, until SIGINT/SIGTERM, then drains.
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
   const connections = loadConnections();
@@ -22,7 +27,7 @@ async function main(): Promise<void> {
     const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> = config.WORKFLOW_BUNDLE_PATH
       ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
       : { workflowsPath: require.resolve('../workflows'), bundlerOptions: workflowBundlerOptions() };
-    const worker = await Worker.create({
+    const workers = await SubscriptionWorkers.create({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -38,9 +43,10 @@ async function main(): Promise<void> {
       }),
       shutdownGraceTime: config.SHUTDOWN_GRACE_MS,
       ...(config.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
-    });
-    console.log(`worker polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);
-    await worker.run();
+    }, chargeRates(connections));
+    const rates = workers.charges.map((w) => `${w.options.taskQueue} ${w.options.maxTaskQueueActivitiesPerSecond}/s`).join(', ');
+    console.log(`worker polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}; charges: ${rates || 'no connections'}`);
+    await workers.run();
     console.log('worker stopped');
   } finally {
     await connection.close();

@@ -1,13 +1,15 @@
-import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, workflowInfo, type ActivityInterfaceFor, type ActivityOptions } from '@temporalio/workflow';
 import type { SubscriptionActivities } from '../activities/types';
 import { NOTIFY_MERCHANT_ACTIVITY_OPTIONS } from '../shared/activity-options';
 import { GatewayErrors } from '../shared/gateway-port';
+import { chargeTaskQueue } from '../shared/task-queues';
+import type { Features } from './features';
 
 /**
  * Gateway calls: transient errors retry with backoff, but only a few times, because an attempt that keeps failing
  * is ambiguous and the workflow then verifies the reference before doing anything else (never charge twice).
  */
-export const gateway = proxyActivities<SubscriptionActivities>({
+const GATEWAY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: {
     initialInterval: '2 seconds',
@@ -16,7 +18,19 @@ export const gateway = proxyActivities<SubscriptionActivities>({
     maximumAttempts: 5,
     nonRetryableErrorTypes: [GatewayErrors.Rejected, GatewayErrors.UnknownConnection, GatewayErrors.RefundsDisabled],
   },
-});
+};
+
+export const gateway = proxyActivities<SubscriptionActivities>(GATEWAY_OPTIONS);
+
+/**
+ * Where a charge goes: its connection's charge queue (0.4.0), where the server spaces the charges of every worker to
+ * the connection's rate, or, for a run that began before, the workflow's own queue. Same options either way; no
+ * schedule-to-start timeout, because a month-start storm legitimately waits its turn there.
+ */
+export function charger(f: Features, connectionId: string): Pick<ActivityInterfaceFor<SubscriptionActivities>, 'chargeCard'> {
+  if (!f.chargeQueuePerConnection) return gateway;
+  return proxyActivities<SubscriptionActivities>({ ...GATEWAY_OPTIONS, taskQueue: chargeTaskQueue(workflowInfo().taskQueue, connectionId) });
+}
 
 /** Verification only reads, so it may retry for longer before the workflow backs off with its own timer. */
 export const verifier = proxyActivities<SubscriptionActivities>({

@@ -3,7 +3,7 @@ import { formatDuration } from '../shared/calendar';
 import { GatewayErrors, type ChargeCardInput, type ChargeOutcome } from '../shared/gateway-port';
 import { formatMoney } from '../shared/money';
 import type { ChargeRecord } from '../shared/state';
-import { gateway, verifier } from './activity-proxies';
+import { charger, verifier } from './activity-proxies';
 import type { Run } from './run';
 import type { OpenAttempt, Sealed } from './snapshot';
 import { expirePending, nextPendingCheckMs, pendingExpired } from './pending-window';
@@ -55,9 +55,9 @@ function chargeInput(run: Run, a: Sealed<OpenAttempt>): ChargeCardInput {
 }
 
 /** One chargeCard call; null when the outcome is unknown (timeouts, retries exhausted). */
-async function callCharge(input: ChargeCardInput, summary: string): Promise<ChargeOutcome | null> {
+async function callCharge(run: Run, input: ChargeCardInput, summary: string): Promise<ChargeOutcome | null> {
   try {
-    return await gateway.chargeCard.executeWithOptions({ summary }, [input]);
+    return await charger(run.f, input.connectionId).chargeCard.executeWithOptions({ summary }, [input]);
   } catch (err) {
     const reason = refusedOutright(err);
     if (reason) return { status: 'declined', reference: input.reference, reason };
@@ -146,7 +146,7 @@ async function drive(run: Run): Promise<void> {
   for (;;) {
     const a = run.sub.attempt;
     if (!a) return;
-    if (a.phase === 'send') applyAnswer(run, await callCharge(chargeInput(run, a), a.resends > 0 ? `${summaryOf(a)} (re-sent)` : summaryOf(a)));
+    if (a.phase === 'send') applyAnswer(run, await callCharge(run, chargeInput(run, a), a.resends > 0 ? `${summaryOf(a)} (re-sent)` : summaryOf(a)));
     else if (a.phase === 'verify' && due(run, a)) await verifyOnce(run);
     else return;
   }

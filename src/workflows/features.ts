@@ -34,6 +34,8 @@ export interface Features {
   boundedPending: boolean;
   /** 0.4.0: a card the gateway reports revoked is remembered and announced, and no renewal is sent to it. */
   cardRevocation: boolean;
+  /** Charges run on their connection's queue, whose rate limit the server holds across workers (src/worker). */
+  chargeQueuePerConnection: boolean;
 }
 
 export function decideFeatures(): Features {
@@ -50,5 +52,6 @@ export function decideFeatures(): Features {
     refundDelayAnnounced: patched('delayed-refunds-announced'),
     boundedPending: patched('pending-charges-expire-after-gateway-window'),
     cardRevocation: patched('revoked-card-stops-renewals'),
+    chargeQueuePerConnection: patched('charges-on-connection-queue'),
   };
 }

@@ -3,12 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DataConverter } from '@temporalio/common';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createLogger } from '../../src/api/logging';
+import { chargeRates } from '../../src/config/charge-rates';
 import type { GatewayConnections } from '../../src/gateways/connections';
 import { subscriptionWorkflowId } from '../../src/shared/ids';
 import { createWorkerActivities } from '../../src/worker/activities';
+import { SubscriptionWorkers } from '../../src/worker/subscription-workers';
 import { createSandbox, type Sandbox } from '../../sandbox/app';
 import { testApp } from './api';
 import { uniqueTaskQueue } from './environments';
@@ -23,7 +25,7 @@ export interface Stack {
   /** The connections the API and the worker use, pointing at the sandbox. */
   connections: GatewayConnections;
   taskQueue: string;
-  /** The worker (real activities) on `taskQueue`: stop it, or start it again on another server. */
+  /** The worker (real activities) on `taskQueue` and its connections' charge queues: stop it, or start it again on another server. */
   worker: WorkerControl;
   /** Subscriptions created through this stack; terminated at close. */
   subscriptionIds: string[];
@@ -52,24 +54,27 @@ export interface WorkerControl {
 }
 
 function workerControl(bundle: WorkflowBundleWithSourceMap, taskQueue: string, connections: GatewayConnections, dataConverter?: DataConverter): WorkerControl {
-  let current: { worker: Worker; running: Promise<void> } | undefined;
+  let current: { workers: SubscriptionWorkers; running: Promise<void> } | undefined;
   const stop = async (): Promise<void> => {
     if (!current) return;
-    current.worker.shutdown();
+    current.workers.shutdown();
     await current.running;
     current = undefined;
   };
   return {
     start: async (env) => {
       await stop();
-      const worker = await Worker.create({
-        connection: env.nativeConnection,
-        taskQueue,
-        workflowBundle: bundle,
-        activities: createWorkerActivities({ connections }),
-        ...(dataConverter ? { dataConverter } : {}),
-      });
-      current = { worker, running: worker.run() };
+      const workers = await SubscriptionWorkers.create(
+        {
+          connection: env.nativeConnection,
+          taskQueue,
+          workflowBundle: bundle,
+          activities: createWorkerActivities({ connections }),
+          ...(dataConverter ? { dataConverter } : {}),
+        },
+        chargeRates(connections),
+      );
+      current = { workers, running: workers.run() };
     },
     stop,
   };

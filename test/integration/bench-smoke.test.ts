@@ -61,6 +61,16 @@ describe('bench smoke run (tiny N)', () => {
     expect(r.renewalStorm.achievedPerSecond).toBeGreaterThan(0);
     expect(r.renewalStorm.ratioToLimit).toBeGreaterThan(0);
     expect(r.renewalStorm.lastRenewalSeconds).toBeGreaterThan(0);
+    // Two worker processes, and every renewal's charge request found in the sandbox's books (4 of them, 4 at most a window).
+    expect(r.renewalStorm.workers).toBe(2);
+    expect(r.renewalStorm.peakPer60s).toBe(4);
+    expect(r.renewalStorm.peakPerSecond).toBeGreaterThan(0);
+
+    // History cost per billing cycle, from the test-clock subscription's months of renewals.
+    const history = r.testClock?.history;
+    expect(history?.afterMonths.events).toBeGreaterThan(history?.atActive.events ?? Infinity);
+    expect(history?.perCycle.events).toBeGreaterThan(0);
+    expect(history?.perCycle.payloadBytes).toBeGreaterThan(0);
 
     // RSS deltas at 5 and 10 workflows are noise (they can even be negative), so only the readings are checked.
     for (const levels of [r.memory.baseline, r.memory.subscriptions]) {

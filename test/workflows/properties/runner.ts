@@ -1,14 +1,15 @@
 import { WorkflowUpdateStage, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
 import { authorizationReference } from '../../../src/shared/ids';
 import { cancelUpdate, changePlanUpdate, gatewayEventSignal, pauseUpdate, refundUpdate, resumeUpdate, retryNowUpdate, stateQuery } from '../../../src/shared/messages';
 import type { Money } from '../../../src/shared/money';
 import { authorizationCharge } from '../../../src/shared/plan-rules';
 import type { SubscriptionInput } from '../../../src/shared/schemas';
 import type { SubscriptionView } from '../../../src/shared/state';
+import { SubscriptionWorkers } from '../../../src/worker/subscription-workers';
 import type { subscriptionWorkflow } from '../../../src/workflows';
 import { bundleWorkflows, createTimeSkippingEnv, uniqueTaskQueue } from '../../helpers/environments';
+import { testChargeRates } from '../../helpers/workers';
 import { routedActivities, type FakeActivities } from '../support/fake-activities';
 import { DAY, HOUR, MINUTE, iso, skipTo, start, subscriptionInput, type Harness } from '../support/harness';
 import { FakeGateway } from './fake-gateway';
@@ -104,18 +105,18 @@ export async function openRig(): Promise<Rig> {
     if (!fake) throw new Error(`no scenario for subscription ${id}`);
     return fake;
   };
-  let worker: Worker;
+  let workers: SubscriptionWorkers;
   let running: Promise<void>;
   const retired: { env: Harness['env']; at: number }[] = [];
   const startWorker = async (): Promise<void> => {
     rig.taskQueue = uniqueTaskQueue('properties');
-    worker = await Worker.create({ connection: h.env.nativeConnection, taskQueue: rig.taskQueue, workflowBundle: h.bundle, activities: routedActivities(route) });
-    running = worker.run().catch((err: unknown) => {
+    workers = await SubscriptionWorkers.create({ connection: h.env.nativeConnection, taskQueue: rig.taskQueue, workflowBundle: h.bundle, activities: routedActivities(route) }, testChargeRates());
+    running = workers.run().catch((err: unknown) => {
       trace(`worker stopped: ${String(err)}`);
     });
   };
   const stopWorker = async (): Promise<void> => {
-    if (worker.getState() === 'RUNNING') worker.shutdown();
+    workers.shutdown();
     await running;
   };
   const rig: Rig = {

@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GatewayEvent } from '../../../src/shared/gateway-events';
@@ -9,8 +9,10 @@ import { gatewayEventSignal, stateQuery, UPDATE_REFUSED } from '../../../src/sha
 import { authorizationReference, subscriptionWorkflowId } from '../../../src/shared/ids';
 import type { Money } from '../../../src/shared/money';
 import type { SubscriptionInput } from '../../../src/shared/schemas';
+import { SubscriptionWorkers } from '../../../src/worker/subscription-workers';
 import { subscriptionWorkflow } from '../../../src/workflows';
 import { bundleWorkflows, createTimeSkippingEnv, uniqueTaskQueue } from '../../helpers/environments';
+import { testChargeRates } from '../../helpers/workers';
 import type { FakeActivities } from './fake-activities';
 
 export const MINUTE = 60_000;
@@ -102,11 +104,11 @@ export function authorizationPaid(input: SubscriptionInput, amount: Money, overr
   };
 }
 
-/** Runs `fn` with a fresh worker on a unique task queue, serving the fake activities. */
+/** Runs `fn` with fresh workers on a unique task queue and its charge queues, serving the fake activities. */
 export async function withWorker<T>(h: Harness, fake: FakeActivities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = uniqueTaskQueue('sub');
-  const worker = await Worker.create({ connection: h.env.nativeConnection, taskQueue, workflowBundle: h.bundle, activities: fake.activities() });
-  return worker.runUntil(fn(taskQueue));
+  const workers = await SubscriptionWorkers.create({ connection: h.env.nativeConnection, taskQueue, workflowBundle: h.bundle, activities: fake.activities() }, testChargeRates());
+  return workers.runUntil(fn(taskQueue));
 }
 
 export function start(h: Harness, taskQueue: string, input: SubscriptionInput): Promise<WorkflowHandleWithFirstExecutionRunId<typeof subscriptionWorkflow>> {
