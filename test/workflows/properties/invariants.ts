@@ -21,6 +21,7 @@ export const UPDATE_BOUND_MS = 2 * DAY;
  * timer, three workflow tasks, the charge and notify activities and a search-attribute upsert; Razorpay and
  * Flutterwave make four), and 15 per message received (a signal or an update, its workflow task, and the verify or
  * refund activity it may start). Measured on main: a Razorpay trial with a four-attempt cycle and no message is 121.
+ * A message was 15 before 0.4.0; a refund it causes may now be re-sent and announced (refund.delayed), so 20.
  * The run's own part was 50 before 0.3.0; since then a run that never bills (a checkout left unpaid, then the window
  * after the end) also verifies its checkout before expiry and refunds a late payment: up to about 90, so 100.
  * Each charge whose outcome was unknown (its chargeCard call failed or timed out), and each reference verified over its
@@ -30,7 +31,7 @@ export const UPDATE_BOUND_MS = 2 * DAY;
  */
 export const HISTORY_PER_RUN = 100;
 export const HISTORY_PER_CYCLE = 80;
-export const HISTORY_PER_MESSAGE = 15;
+export const HISTORY_PER_MESSAGE = 20;
 export const HISTORY_PER_UNKNOWN_OUTCOME = 80;
 /**
  * Per day the run spans: what the workflow does on its own schedule while nothing else happens, at most about daily

@@ -1,6 +1,8 @@
-import { WorkflowUpdateStage, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { Client, Connection, WorkflowUpdateStage, type ConnectionOptions, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { InternalConnectionOptionsSymbol } from '@temporalio/client/lib/connection';
+import { msToTs, tsToMs } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
-import { authorizationReference } from '../../../src/shared/ids';
+import { authorizationReference, subscriptionWorkflowId } from '../../../src/shared/ids';
 import { cancelUpdate, changePlanUpdate, gatewayEventSignal, pauseUpdate, refundUpdate, resumeUpdate, retryNowUpdate, stateQuery } from '../../../src/shared/messages';
 import type { Money } from '../../../src/shared/money';
 import { authorizationCharge } from '../../../src/shared/plan-rules';
@@ -11,7 +13,7 @@ import type { subscriptionWorkflow } from '../../../src/workflows';
 import { bundleWorkflows, createTimeSkippingEnv, uniqueTaskQueue } from '../../helpers/environments';
 import { testChargeRates } from '../../helpers/workers';
 import { routedActivities, type FakeActivities } from '../support/fake-activities';
-import { DAY, HOUR, MINUTE, iso, skipTo, start, subscriptionInput, type Harness } from '../support/harness';
+import { DAY, HOUR, MINUTE, iso, subscriptionInput, type Harness } from '../support/harness';
 import { FakeGateway } from './fake-gateway';
 import type { Operation, Scenario } from './scenario';
 
@@ -79,6 +81,13 @@ export interface Observation {
 export interface Rig {
   h: Harness;
   taskQueue: string;
+  /**
+   * The runner's own client, over a connection without the SDK's gRPC retry interceptor: every call the runner makes
+   * is bounded in real time and given up on when it hangs, and a retry left pending on a connection closed later
+   * would throw outside any test. A call that fails is the runner's error, and the scenario runs again.
+   */
+  client: Client;
+  connection: Connection;
   fakes: Map<string, FakeActivities>;
   runScenario(scenario: Scenario): Promise<Observation>;
   close(): Promise<void>;
@@ -109,6 +118,10 @@ export async function openRig(): Promise<Rig> {
   let running: Promise<void>;
   const retired: { env: Harness['env']; at: number }[] = [];
   const startWorker = async (): Promise<void> => {
+    // The test service too (time skipping), as TestWorkflowEnvironment opens it, but without retries.
+    const connection = await Connection.connect({ address: h.env.address, interceptors: [], [InternalConnectionOptionsSymbol]: { supportsTestService: true } } as ConnectionOptions);
+    rig.connection = connection;
+    rig.client = new Client({ connection, namespace: h.env.namespace ?? 'default' });
     rig.taskQueue = uniqueTaskQueue('properties');
     workers = await SubscriptionWorkers.create({ connection: h.env.nativeConnection, taskQueue: rig.taskQueue, workflowBundle: h.bundle, activities: routedActivities(route) }, testChargeRates());
     running = workers.run().catch((err: unknown) => {
@@ -116,12 +129,15 @@ export async function openRig(): Promise<Rig> {
     });
   };
   const stopWorker = async (): Promise<void> => {
+    await rig.connection?.close().catch(() => undefined);
     workers.shutdown();
     await running;
   };
   const rig: Rig = {
     h,
     taskQueue: '',
+    client: undefined as unknown as Client,
+    connection: undefined as unknown as Connection,
     fakes,
     runScenario: async (scenario) => {
       // The Java time-skipping server sometimes stalls or dies under a scenario (a signal that lands as the run
@@ -130,7 +146,7 @@ export async function openRig(): Promise<Rig> {
       // reported (scenarioRanToTheEnd). Invariant violations are never retried.
       let observed = await runScenario(rig, scenario);
       for (let retry = 0; observed.runnerError || observed.serverLeftFrozen; retry++) {
-        if (observed.runnerError) observed.runnerError += (await alive(h)) ? ' (time-skipping server restarted)' : ' (the time-skipping server died; restarted)';
+        if (observed.runnerError) observed.runnerError += (await alive(rig)) ? ' (time-skipping server restarted)' : ' (the time-skipping server died; restarted)';
         await stopWorker().catch(() => undefined);
         // Not torn down yet: a call given up on may still be retrying against it (the client's gRPC retries), and
         // closing its connection under a pending retry throws outside any test. Retired until the rig closes.
@@ -156,8 +172,19 @@ export async function openRig(): Promise<Rig> {
   return rig;
 }
 
-async function alive(h: Harness): Promise<boolean> {
-  return Promise.race([h.env.currentTimeMs().then(() => true, () => false), realDelay(3_000).then(() => false)]);
+/** The server's (skipped) time, over the runner's connection. */
+async function nowMs(rig: Rig): Promise<number> {
+  return tsToMs((await rig.connection.testService!.getCurrentTime({})).time);
+}
+
+/** Lets the server skip time to `instant` (what the harness's skipTo does, over the runner's connection). */
+async function skipUntil(rig: Rig, instant: number): Promise<void> {
+  const ms = instant - (await nowMs(rig));
+  if (ms > 0) await rig.connection.testService!.unlockTimeSkippingWithSleep({ duration: msToTs(ms) });
+}
+
+async function alive(rig: Rig): Promise<boolean> {
+  return Promise.race([nowMs(rig).then(() => true, () => false), realDelay(3_000).then(() => false)]);
 }
 
 /** SCENARIO_TRACE=1 prints each checkpoint with the real time it took (to find what makes a scenario slow). */
@@ -242,11 +269,11 @@ async function issue(handle: Handle, op: Operation, now: number, o: Observation)
   if (rec.settled) rec.settledAt = now;
 }
 
-async function histories(h: Harness, started: Handle): Promise<temporal.api.history.v1.IHistory[]> {
+async function histories(client: Client, started: Handle): Promise<temporal.api.history.v1.IHistory[]> {
   const out: temporal.api.history.v1.IHistory[] = [];
   let runId: string | undefined = started.firstExecutionRunId;
   while (runId) {
-    const history: temporal.api.history.v1.IHistory = await h.env.client.workflow.getHandle(started.workflowId, runId).fetchHistory();
+    const history: temporal.api.history.v1.IHistory = await client.workflow.getHandle(started.workflowId, runId).fetchHistory();
     out.push(history);
     const last: temporal.api.history.v1.IHistoryEvent | undefined = history.events?.[history.events.length - 1];
     runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
@@ -256,15 +283,14 @@ async function histories(h: Harness, started: Handle): Promise<temporal.api.hist
 
 /**
  * Runs one scenario through the workflow's public surface only: start input, gatewayEvent signals, updates, the
- * state query, and the activities (answered by the fake gateway). Time moves only through `skipTo`.
+ * state query, and the activities (answered by the fake gateway). Time moves only through `skipUntil`.
  */
 export async function runScenario(rig: Rig, scenario: Scenario): Promise<Observation> {
-  const { h } = rig;
   const input = subscriptionInput({
     gateway: scenario.gateway,
     plan: scenario.plan,
     cyclesPerRun: scenario.cyclesPerRun,
-    createdAt: iso(await h.env.currentTimeMs()),
+    createdAt: iso(await nowMs(rig)),
   });
   let origin = 0;
   const gateway = new FakeGateway(scenario, () => origin);
@@ -287,10 +313,10 @@ export async function runScenario(rig: Rig, scenario: Scenario): Promise<Observa
     histories: [],
     undeliverable: [],
   };
-  const handle = await start(h, rig.taskQueue, input);
+  const handle = await rig.client.workflow.start<typeof subscriptionWorkflow>('subscriptionWorkflow', { taskQueue: rig.taskQueue, workflowId: subscriptionWorkflowId(input.subscriptionId), args: [input] });
   try {
     await withinRealTime(fake.checkoutOpened(), 'checkout');
-    origin = o.origin = await h.env.currentTimeMs();
+    origin = o.origin = await nowMs(rig);
     o.endAt = origin + scenario.horizonMs + SETTLE_MS;
     type Step = { at: number; run: (now: number) => Promise<void> };
     const steps: Step[] = [
@@ -300,7 +326,7 @@ export async function runScenario(rig: Rig, scenario: Scenario): Promise<Observa
     // Whether the last pass signalled, stepped or left an update open: the workflow's last answer may then predate it.
     let mayBeStale = true;
     for (let guard = 0; guard < 5000; guard++) {
-      let now = await h.env.currentTimeMs();
+      let now = await nowMs(rig);
       const open = o.updates.some((u) => u.accepted && !u.settled);
       // Time moves to the next thing anyone scheduled: a runner step, the gateway (a webhook, a settling payment) or
       // the workflow itself (its next charge or retry, as its last answer said). A skip past the workflow's own due
@@ -310,8 +336,8 @@ export async function runScenario(rig: Rig, scenario: Scenario): Promise<Observa
       const target = Math.min(steps[0]?.at ?? Infinity, gateway.nextDueAt() ?? Infinity, o.endAt, mayBeStale || open ? now + MAX_SKIP_MS : Infinity, workflowDueAfter(o.views.at(-1)?.view, now));
       trace(`skip +${((target - now) / 60_000).toFixed(0)} min to +${((target - origin) / 3_600_000).toFixed(2)} h`);
       // Bounded in real time too: a stalled server connection would otherwise hold this call for minutes.
-      await withinRealTime(skipTo(h, target), `skip to +${((target - origin) / 3_600_000).toFixed(2)} h`, SKIP_TIMEOUT_MS);
-      now = await h.env.currentTimeMs();
+      await withinRealTime(skipUntil(rig, target), `skip to +${((target - origin) / 3_600_000).toFixed(2)} h`, SKIP_TIMEOUT_MS);
+      now = await nowMs(rig);
       trace(`at +${((now - origin) / 3_600_000).toFixed(2)} h`);
       for (const u of o.updates) if (u.settled && u.settledAt === undefined) u.settledAt = now;
       const actionsBefore = o.actions.length;
@@ -346,7 +372,7 @@ export async function runScenario(rig: Rig, scenario: Scenario): Promise<Observa
     // Judge only the part that was driven: nothing after the hang can be expected to have happened.
     o.endAt = Math.min(o.endAt || Infinity, o.views.at(-1)?.at ?? origin);
   } finally {
-    o.histories = o.runnerError ? [] : await withinRealTime(histories(h, handle), 'history').catch(() => []);
+    o.histories = o.runnerError ? [] : await withinRealTime(histories(rig.client, handle), 'history').catch(() => []);
     for (const [i, run] of o.histories.entries()) trace(`run ${i + 1}: ${(run.events ?? []).map((e) => `${String(e.eventType)}@${Math.round(((Number(e.eventTime?.seconds ?? 0) * 1000) - origin) / 60_000)}m`).join(' ')}`);
     if (!o.runnerError) {
       // Let work in flight finish first (bounded): an activity still running when its run is terminated can leave
@@ -354,11 +380,11 @@ export async function runScenario(rig: Rig, scenario: Scenario): Promise<Observa
       for (let i = 0; i < 10; i++) {
         const d = await withinRealTime(handle.describe(), 'describe').catch(() => null);
         if (!d || d.raw.pendingActivities?.length === 0) break;
-        await withinRealTime(skipTo(h, (await h.env.currentTimeMs()) + MINUTE), 'settle skip').catch(() => undefined);
+        await withinRealTime(skipUntil(rig, (await nowMs(rig)) + MINUTE), 'settle skip').catch(() => undefined);
       }
-      await withinRealTime(h.env.client.workflow.getHandle(handle.workflowId).terminate('scenario over'), 'terminate').catch(() => undefined);
-      const before = await h.env.currentTimeMs().catch(() => 0);
-      const moved = await withinRealTime(skipTo(h, before + 1_000), 'clock check', CALL_TIMEOUT_MS).then(() => true, () => false);
+      await withinRealTime(rig.client.workflow.getHandle(handle.workflowId).terminate('scenario over'), 'terminate').catch(() => undefined);
+      const before = await nowMs(rig).catch(() => 0);
+      const moved = await withinRealTime(skipUntil(rig, before + 1_000), 'clock check', CALL_TIMEOUT_MS).then(() => true, () => false);
       if (!moved) o.serverLeftFrozen = true;
     }
     rig.fakes.delete(input.subscriptionId);
