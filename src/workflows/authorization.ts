@@ -1,7 +1,8 @@
 import { log, patched } from '@temporalio/workflow';
 import { formatDuration } from '../shared/calendar';
 import { formatMoney } from '../shared/money';
-import { gateway, verifier } from './activity-proxies';
+import { gateway } from './activity-proxies';
+import { verifyReference } from './verify-reference';
 import { applyAuthorizationOutcome } from './authorization-outcome';
 import { attemptCharge, isDuplicateReference, refusedOutright } from './charging';
 import { refundNow } from './refunds';
@@ -103,9 +104,7 @@ async function expireUnlessPaid(run: Run): Promise<void> {
   const a = sub.s.authorization;
   if (a.checkoutUrl !== null && patched('verify-authorization-before-expiry')) {
     try {
-      const outcome = await verifier.verifyCharge.executeWithOptions({ summary: `verify checkout ${a.reference} before it expires` }, [
-        { gateway: sub.s.input.gateway, connectionId: sub.s.input.gatewayConnectionId, reference: a.reference },
-      ]);
+      const outcome = await verifyReference(run, a.reference, `verify checkout ${a.reference} before it expires`);
       // A webhook or an operator may have settled things while the verify ran.
       if (a.status !== 'pending' || sub.s.status !== 'incomplete') return;
       if (await applyAuthorizationOutcome(run, outcome)) return;

@@ -3,7 +3,8 @@ import { formatDuration } from '../shared/calendar';
 import { GatewayErrors, type ChargeCardInput, type ChargeOutcome } from '../shared/gateway-port';
 import { formatMoney } from '../shared/money';
 import type { ChargeRecord } from '../shared/state';
-import { charger, verifier } from './activity-proxies';
+import { charger } from './activity-proxies';
+import { verifyReference } from './verify-reference';
 import type { Run } from './run';
 import type { OpenAttempt, Sealed } from './snapshot';
 import { expirePending, nextPendingCheckMs, pendingExpired } from './pending-window';
@@ -122,9 +123,7 @@ async function verifyOnce(run: Run): Promise<void> {
   const { sub } = run;
   const a = sub.attempt!;
   try {
-    const outcome = await verifier.verifyCharge.executeWithOptions({ summary: `verify ${a.reference} (round ${a.verifyRounds + 1})` }, [
-      { gateway: sub.s.input.gateway, connectionId: sub.s.input.gatewayConnectionId, reference: a.reference },
-    ]);
+    const outcome = await verifyReference(run, a.reference, `verify ${a.reference} (round ${a.verifyRounds + 1})`);
     applyAnswer(run, outcome);
   } catch (err) {
     // A charge last known pending whose window has ended is escalated even when its final verify fails.
@@ -167,9 +166,7 @@ async function foundUnknownPaid(run: Run): Promise<boolean> {
   for (const c of unknown) {
     let outcome: ChargeOutcome;
     try {
-      outcome = await verifier.verifyCharge.executeWithOptions({ summary: `verify ${c.reference} before charging cycle ${c.cycle} again` }, [
-        { gateway: sub.s.input.gateway, connectionId: sub.s.input.gatewayConnectionId, reference: c.reference },
-      ]);
+      outcome = await verifyReference(run, c.reference, `verify ${c.reference} before charging cycle ${c.cycle} again`);
     } catch (err) {
       log.warn('verify of an unknown charge failed; charging again (a late success is refunded)', { reference: c.reference, error: String(err) });
       continue;

@@ -2,7 +2,7 @@ import { log } from '@temporalio/workflow';
 import type { GatewayEvent } from '../shared/gateway-events';
 import type { ChargeOutcome } from '../shared/gateway-port';
 import { authorizationAttempt } from '../shared/ids';
-import { verifier } from './activity-proxies';
+import { verifyReference } from './verify-reference';
 import { applyAuthorizationOutcome } from './authorization-outcome';
 import { bookSuccess, finishAttempt } from './charging';
 import { refundReferenceFor } from './refund-match';
@@ -12,17 +12,9 @@ type ChargeEvent = Extract<GatewayEvent, { type: 'charge.succeeded' | 'charge.fa
 
 /** The outcome a charge webhook reports; unsigned (Flutterwave) events count only once the verify API agrees. */
 async function eventOutcome(run: Run, event: ChargeEvent): Promise<ChargeOutcome | null> {
-  const { sub } = run;
   if (event.needsVerification) {
     try {
-      return await verifier.verifyCharge.executeWithOptions({ summary: `verify webhook for ${event.reference}` }, [
-        {
-          gateway: sub.s.input.gateway,
-          connectionId: sub.s.input.gatewayConnectionId,
-          reference: event.reference,
-          ...(event.type === 'charge.succeeded' ? { gatewayTransactionId: event.gatewayTransactionId } : {}),
-        },
-      ]);
+      return await verifyReference(run, event.reference, `verify webhook for ${event.reference}`, event.type === 'charge.succeeded' ? event.gatewayTransactionId : undefined);
     } catch (err) {
       log.warn('webhook could not be verified; ignored', { eventId: event.eventId, error: String(err) });
       return null;

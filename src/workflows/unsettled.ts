@@ -1,5 +1,5 @@
 import { log } from '@temporalio/workflow';
-import { verifier } from './activity-proxies';
+import { verifyReference } from './verify-reference';
 import { bookSuccess } from './charging';
 import type { Run } from './run';
 import type { OpenAttempt, Sealed } from './snapshot';
@@ -59,9 +59,7 @@ export async function reverifyUnsettled(run: Run): Promise<void> {
       const next = Math.min(RECHECK.firstMs * 2 ** (u.checks + 1), RECHECK.maxMs);
       const expired = sub.now() + next > Date.parse(u.sentAt) + SETTLEMENT_HORIZON_MS;
       try {
-        const outcome = await verifier.verifyCharge.executeWithOptions({ summary: `verify ${u.reference} again (unsettled, check ${u.checks + 1})` }, [
-          { gateway: sub.s.input.gateway, connectionId: sub.s.input.gatewayConnectionId, reference: u.reference },
-        ]);
+        const outcome = await verifyReference(run, u.reference, `verify ${u.reference} again (unsettled, check ${u.checks + 1})`);
         if (outcome.status === 'succeeded') {
           sub.unsettledChecked(u.reference, null);
           if (sub.findCharge(u.reference)?.outcome === 'succeeded') return;

@@ -5,8 +5,7 @@ import { authorizationReference, chargeReference, refundReference, subscriptionW
 import { cancelUpdate, changePlanUpdate, gatewayEventSignal, refundUpdate, stateQuery } from '../../src/shared/messages';
 import type { Plan } from '../../src/shared/schemas';
 import { declined, FakeActivities, succeeded } from './support/fake-activities';
-import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/environments';
-import { DAY, HOUR, MINUTE, authorizationPaid, nextJan31, start, startActive, subscriptionInput, withWorker, type Harness } from './support/harness';
+import { DAY, HOUR, MINUTE, authorizationPaid, nextJan31, start, startActive, subscriptionInput, useServerPerTest, withWorker } from './support/harness';
 
 // One named test per defect of issue 9 (docs/subscription-workflow.md): each failed on 0.2.0 and passes on 0.3.0.
 /**
@@ -14,17 +13,7 @@ import { DAY, HOUR, MINUTE, authorizationPaid, nextJan31, start, startActive, su
  * activity scheduled for a worker that has stopped), and the Java test server then holds its clock for the file's
  * later tests; a fresh server per test keeps each one honest.
  */
-jest.setTimeout(90_000);
-const h = {} as Harness;
-beforeAll(async () => {
-  h.bundle = await bundleWorkflows();
-});
-beforeEach(async () => {
-  h.env = await createTimeSkippingEnv();
-});
-afterEach(async () => {
-  await h.env?.teardown();
-});
+const h = useServerPerTest();
 const newInput = subscriptionInput;
 
 const daily = (currency: 'NGN' | 'INR'): Plan => ({ id: 'daily', amount: 150000, currency, interval: 'day', intervalCount: 1, trialDays: 0, totalCycles: null });

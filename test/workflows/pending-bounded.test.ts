@@ -6,8 +6,7 @@ import { chargeReference, refundReference } from '../../src/shared/ids';
 import { gatewayEventSignal, retryNowUpdate, stateQuery } from '../../src/shared/messages';
 import type { Plan } from '../../src/shared/schemas';
 import { FakeActivities, succeeded } from './support/fake-activities';
-import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/environments';
-import { DAY, HOUR, skipTo, startActive, subscriptionInput, withWorker, type Harness } from './support/harness';
+import { DAY, HOUR, skipTo, startActive, subscriptionInput, useServerPerTest, withWorker } from './support/harness';
 
 // Issue 10: a charge the gateway keeps answering `pending` (a Flutterwave tokenized charge waiting on a 3-D Secure
 // redirect nobody will open, a Paystack charge left `abandoned`/`ongoing`, a Razorpay payment still `created`) is
@@ -15,17 +14,7 @@ import { DAY, HOUR, skipTo, startActive, subscriptionInput, withWorker, type Har
 // unknown (never a decline) and dunning moves on, and a success that comes later is still booked or refunded.
 // A fresh time-skipping server per test (as in adversity.test.ts): a test that ends with a refund or a retry in flight
 // would otherwise hold the shared server's clock for the next one.
-jest.setTimeout(90_000);
-const h = {} as Harness;
-beforeAll(async () => {
-  h.bundle = await bundleWorkflows();
-});
-beforeEach(async () => {
-  h.env = await createTimeSkippingEnv();
-});
-afterEach(async () => {
-  await h.env?.teardown();
-});
+const h = useServerPerTest();
 
 const monthly = (currency: 'NGN' | 'INR'): Plan => ({ id: 'gold', amount: 500000, currency, interval: 'month', intervalCount: 1, trialDays: 0, totalCycles: null });
 const pending = (reference: string): ChargeOutcome => ({ status: 'pending', reference });

@@ -45,6 +45,26 @@ export function useHarness(): Harness {
 }
 
 /**
+ * A fresh time-skipping server per test, one bundle per file: for tests that end with work in flight on purpose (an
+ * activity scheduled for a worker that has stopped, a refund or retry still running), which would hold a shared
+ * server's clock for the file's later tests.
+ */
+export function useServerPerTest(): Harness {
+  jest.setTimeout(90_000);
+  const h = {} as Harness;
+  beforeAll(async () => {
+    h.bundle = await bundleWorkflows();
+  });
+  beforeEach(async () => {
+    h.env = await createTimeSkippingEnv();
+  });
+  afterEach(async () => {
+    await h.env?.teardown();
+  });
+  return h;
+}
+
+/**
  * Moves the time-skipping server's clock to `instant` (ms since epoch), letting every timer due before it fire; a
  * no-op when the clock is already there. The one way tests move time, so "at instant X" reads the same everywhere.
  */
