@@ -34,6 +34,8 @@ const common = {
   authorizationMinimums: z.partialRecord(CurrencySchema, z.number().int().positive()).optional(),
   /** Charges per second across all workers; defaults per gateway (src/config/charge-rates.ts). */
   chargesPerSecond: ChargesPerSecondSchema.optional(),
+  /** Days after a subscription ends during which its charges stay refundable through the API (default 180). */
+  refundWindowDays: z.number().int().min(7).max(730).optional(),
 };
 const flags = (gateway: Gateway, extra: z.ZodRawShape = {}) =>
   z.object({ refundsEnabled: z.boolean().default(GATEWAY_POLICIES[gateway].refundsEnabledByDefault), ...extra }).strict().prefault({});

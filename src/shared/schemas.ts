@@ -76,6 +76,8 @@ export const SubscriptionInputSchema = shareable(z
      * it low so randomized scenarios cross the continue-as-new boundary within a few cycles.
      */
     cyclesPerRun: z.number().int().min(1).max(12).optional(),
+    /** Days after the end during which charges stay refundable (the connection's `refundWindowDays`; default 180). */
+    refundWindowDays: z.number().int().min(7).max(730).optional(),
     createdAt: IsoDateTimeSchema,
   })
   .strict());

@@ -14,6 +14,8 @@ export const NextChargeAtAttr = defineSearchAttributeKey('NextChargeAt', SearchA
 export const GatewayConnectionIdAttr = defineSearchAttributeKey('GatewayConnectionId', SearchAttributeType.KEYWORD);
 /** A digest of the stored card's token (StoredCard.lookupKey): how a revocation webhook finds its subscription. */
 export const CardLookupKeyAttr = defineSearchAttributeKey('CardLookupKey', SearchAttributeType.KEYWORD);
+/** `succeeded`, `declined` or `unknown`: the last charge whose outcome is settled, so a decline shows in the list. */
+export const LastChargeOutcomeAttr = defineSearchAttributeKey('LastChargeOutcome', SearchAttributeType.KEYWORD);
 
 /** What visibility knows of a subscription: the fields the search attributes carry (`nextChargeAt` as ISO 8601). */
 export interface SubscriptionAttributeFields {
@@ -25,6 +27,8 @@ export interface SubscriptionAttributeFields {
   nextChargeAt: string | null;
   /** Set once a card with a lookup key is stored (Razorpay); never the token itself. */
   cardLookupKey?: string | null;
+  /** Set by 0.5.0 runs once a charge has a settled outcome. */
+  lastChargeOutcome?: string | null;
 }
 
 /** Field names the list API filters on, with the attribute each maps to. */
@@ -44,6 +48,7 @@ export const SUBSCRIPTION_SEARCH_ATTRIBUTES = [
   { key: NextChargeAtAttr, cliType: 'Datetime', field: 'nextChargeAt', filterable: false },
   // Last, so the upserts of subscriptions without one (and every recorded history) keep their pairs and order.
   { key: CardLookupKeyAttr, cliType: 'Keyword', field: 'cardLookupKey', filterable: false },
+  { key: LastChargeOutcomeAttr, cliType: 'Keyword', field: 'lastChargeOutcome', filterable: false },
 ] as const;
 
 export const SEARCH_ATTRIBUTES = SUBSCRIPTION_SEARCH_ATTRIBUTES.map((a) => a.key);

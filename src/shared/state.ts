@@ -8,7 +8,12 @@ export const ChargeRecordSchema = shareable(z.object({
   cycle: z.number().int(),
   attempt: z.number().int(),
   reference: z.string(),
-  kind: z.enum(['authorization', 'renewal', 'manual_retry']),
+  /**
+   * `authorization`: the checkout payment (the refunded minimum, or the first invoice that pays cycle 1);
+   * `initial`: an attempt of cycle 1 on the stored card (0.5.0; earlier runs call it `renewal`); `renewal`: an
+   * automatic attempt of a later cycle; `manual_retry`: an attempt the merchant asked for.
+   */
+  kind: z.enum(['authorization', 'initial', 'renewal', 'manual_retry']),
   amount: MoneySchema,
   outcome: z.enum(['succeeded', 'declined', 'pending', 'unknown']),
   reason: z.string().optional(),
@@ -63,7 +68,10 @@ export const SubscriptionViewSchema = shareable(z.object({
   cancelAtPeriodEnd: z.boolean(),
   canceledAt: z.string().nullable(),
   pausedAt: z.string().nullable(),
+  /** The last successful payment that counts (never the refunded authorization minimum, since 0.5.0). */
   lastPayment: ChargeRecordSchema.nullable(),
+  /** The most recent attempt on the stored card, whatever its outcome: a retry answers with it here. */
+  lastAttempt: ChargeRecordSchema.nullable(),
   charges: z.array(ChargeRecordSchema),
   refunds: z.array(RefundRecordSchema),
   eventSequence: z.number().int(),

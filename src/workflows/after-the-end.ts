@@ -13,6 +13,20 @@ const DAY = 24 * 60 * 60_000;
  * webhook route answers "ignored".
  */
 export const AFTER_END_WINDOW_MS = 7 * DAY;
+/**
+ * How long charges of an ended subscription stay refundable through the API (0.5.0), unless its connection sets
+ * `refundWindowDays`: customers often cancel and then ask for their money back. The workflow simply stays open for
+ * the window, parked on one timer; a refund is the same update, reference and limits as before the end.
+ */
+export const REFUND_WINDOW_DAYS = 180;
+
+/** When the window after the end closes: late payments are refunded and, since 0.5.0, charges stay refundable until then. */
+export function afterEndUntil(run: Run): number {
+  const { sub, f } = run;
+  const ended = Date.parse(sub.s.endedAt ?? new Date(sub.now()).toISOString());
+  const refundable = f.refundsAfterEnd ? (sub.s.input.refundWindowDays ?? REFUND_WINDOW_DAYS) * DAY : 0;
+  return ended + Math.max(AFTER_END_WINDOW_MS, refundable);
+}
 
 /**
  * After the end: an attempt still open is driven to its outcome (a success is refunded), late payments are booked as
@@ -20,7 +34,7 @@ export const AFTER_END_WINDOW_MS = 7 * DAY;
  */
 export async function afterTheEnd(run: Run): Promise<void> {
   const { sub } = run;
-  const until = Date.parse(sub.s.endedAt ?? new Date(sub.now()).toISOString()) + AFTER_END_WINDOW_MS;
+  const until = afterEndUntil(run);
   watchOpenCheckout(run);
   for (;;) {
     await settle(run);
@@ -34,7 +48,8 @@ export async function afterTheEnd(run: Run): Promise<void> {
     }
     const owed = refundsOutstanding(run);
     if (sub.now() >= until && !owed) return;
-    const summary = `ended ${sub.s.status}: late payments are refunded until ${new Date(until).toISOString().slice(0, 10)}`;
+    const day = new Date(until).toISOString().slice(0, 10);
+    const summary = run.f.refundsAfterEnd ? `ended ${sub.s.status}: charges refundable until ${day}` : `ended ${sub.s.status}: late payments are refunded until ${day}`;
     await waitUntil(run, sub.now() >= until ? null : until, summary, () => owed && !refundsOutstanding(run));
   }
 }

@@ -36,6 +36,17 @@ export interface Features {
   cardRevocation: boolean;
   /** Charges run on their connection's queue, whose rate limit the server holds across workers (src/worker). */
   chargeQueuePerConnection: boolean;
+  /**
+   * 0.5.0: one meaning per field: the first charges of cycle 1 are `initial`, the first invoice counts as attempt 1,
+   * the refunded authorization minimum is not the last payment, and a plan change never outlives the end.
+   */
+  consistentRecords: boolean;
+  /** 0.5.0: the outcome of the last settled charge is a search attribute (`LastChargeOutcome`). */
+  lastChargeOutcomeVisible: boolean;
+  /** 0.5.0: an ended subscription stays open for refunds for its refund window (default 180 days; after-the-end.ts). */
+  refundsAfterEnd: boolean;
+  /** 0.5.0: an `unpaid` subscription can be retried by the merchant on every gateway (refusals.ts). */
+  unpaidRecovery: boolean;
 }
 
 export function decideFeatures(): Features {
@@ -53,5 +64,9 @@ export function decideFeatures(): Features {
     boundedPending: patched('pending-charges-expire-after-gateway-window'),
     cardRevocation: patched('revoked-card-stops-renewals'),
     chargeQueuePerConnection: patched('charges-on-connection-queue'),
+    consistentRecords: patched('consistent-charge-records'),
+    lastChargeOutcomeVisible: patched('last-charge-outcome-search-attribute'),
+    refundsAfterEnd: patched('refunds-open-after-end'),
+    unpaidRecovery: patched('merchant-retry-while-unpaid'),
   };
 }

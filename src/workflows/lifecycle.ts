@@ -3,7 +3,14 @@ import { stepIncomplete } from './authorization';
 import { attemptCharge, stepAttempt } from './charging';
 import type { Run } from './run';
 import { reverifyUnsettled, unsettledDue } from './unsettled';
+import { lastAttempt } from './view';
 import { waitUntil } from './waits';
+
+/** What the last attempt said, for the summary of the wait that follows it: a decline reads as one in the timeline. */
+function afterLastAttempt(run: Run): string {
+  const a = lastAttempt(run.sub);
+  return a && a.outcome !== 'succeeded' ? `cycle ${a.cycle} attempt ${a.attempt} ${a.outcome}${a.reason ? ` (${a.reason})` : ''}: ` : '';
+}
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
@@ -31,7 +38,7 @@ async function stepPastDue(run: Run): Promise<void> {
   const d = sub.s.dunning;
   if (!d.retryNowRequested) {
     const at = d.nextRetryAt === null ? null : Date.parse(d.nextRetryAt);
-    const summary = at === null ? 'past due' : `retry attempt ${d.attemptsMade + 1} in ${formatDuration(at - sub.now())}`;
+    const summary = `${afterLastAttempt(run)}${at === null ? 'past due' : `retry attempt ${d.attemptsMade + 1} in ${formatDuration(at - sub.now())}`}`;
     if (!(await waitUntil(run, at, summary))) return;
   }
   await attemptCharge(run, sub.s.dunning.retryNowRequested ? 'manual_retry' : 'renewal');
@@ -41,7 +48,8 @@ async function stepPastDue(run: Run): Promise<void> {
 async function stepWaitForMerchant(run: Run): Promise<void> {
   const { sub } = run;
   if (sub.s.status === 'unpaid' && sub.s.dunning.retryNowRequested) return attemptCharge(run, 'manual_retry');
-  await waitUntil(run, null, sub.s.status);
+  const waiting = sub.s.status === 'unpaid' ? `unpaid: ${afterLastAttempt(run)}waiting for a merchant retry or a cancel` : 'paused: waiting for resume or cancel';
+  await waitUntil(run, null, waiting);
 }
 
 /** One step of the loop: the open attempt first (nothing else is charged until its outcome is known), then by status. */

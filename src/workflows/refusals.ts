@@ -49,11 +49,17 @@ export function resumeRefusal(sub: SubscriptionState): string | null {
   return closed(sub) ?? (sub.s.status === 'paused' ? null : `only a paused subscription can be resumed (status is ${sub.s.status})`);
 }
 
-export function retryNowRefusal(sub: SubscriptionState): string | null {
+/**
+ * Retry-now per the gateway's rule (gateway-policy.ts `manualRetry`). With `unpaidRecovery` (0.5.0) every gateway also
+ * lets the merchant retry an `unpaid` subscription, under the cycle's next attempt reference: `unpaid` is no longer a
+ * dead end once the customer has funds again.
+ */
+export function retryNowRefusal(sub: SubscriptionState, opts: { unpaidRecovery?: boolean } = {}): string | null {
   const refusal = closed(sub);
   if (refusal) return refusal;
   const { label, manualRetry } = sub.policy;
   if (sub.s.dunning.retryNowRequested || sub.attempt !== null) return 'a charge attempt is already running';
+  if (opts.unpaidRecovery === true && sub.s.status === 'unpaid') return null;
   switch (manualRetry) {
     case 'none':
       return `${label} retries failed renewals on its own schedule; a manual retry is not available`;
@@ -66,9 +72,11 @@ export function retryNowRefusal(sub: SubscriptionState): string | null {
   }
 }
 
-export function changePlanRefusal(sub: SubscriptionState, plan: Plan): string | null {
+export function changePlanRefusal(sub: SubscriptionState, plan: Plan, opts: { refuseAfterCancel?: boolean } = {}): string | null {
   const refusal = closed(sub);
   if (refusal) return refusal;
+  // It would apply at the boundary where the subscription ends (0.5.0: refused rather than shown as pending).
+  if (opts.refuseAfterCancel === true && sub.s.cancelAtPeriodEnd) return 'subscription is set to cancel at period end; a plan change would never apply';
   if (sub.s.status === 'incomplete') return 'the card is not authorized yet; cancel and create a new subscription instead';
   if (plan.currency !== sub.s.plan.currency) return `a plan change cannot switch currency (${sub.s.plan.currency} → ${plan.currency})`;
   return planRefusalReason(sub.s.input.gateway, plan, sub.s.input.authorizationMinimums);

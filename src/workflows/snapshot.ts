@@ -25,7 +25,7 @@ export interface OpenAttempt {
   cycle: number;
   attempt: number;
   reference: string;
-  kind: 'renewal' | 'manual_retry';
+  kind: 'initial' | 'renewal' | 'manual_retry';
   amount: Money;
   /** When the attempt was sent: retry spacing counts from here, not from when the answer came. */
   startedAt: string;
@@ -58,7 +58,7 @@ export interface UnsettledCharge {
   attempt: number;
   reference: string;
   /** `authorization`: a checkout still open at the gateway when the subscription ended unpaid. */
-  kind: 'authorization' | 'renewal' | 'manual_retry';
+  kind: 'authorization' | 'initial' | 'renewal' | 'manual_retry';
   amount: Money;
   /** The horizon counts from here: the first send, or when a pending window ended or the subscription ended unpaid. */
   sentAt: string;

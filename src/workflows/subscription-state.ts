@@ -31,6 +31,8 @@ export class SubscriptionState {
   constructor(
     snapshot: SubscriptionSnapshot,
     private readonly clock: () => number = () => Date.now(),
+    /** `consistentRecords` (0.5.0, features.ts): the record semantics documented in docs/api.md. */
+    private readonly rules: { consistentRecords?: boolean } = {},
   ) {
     this.#s = snapshot;
     // Snapshots carried by runs before 0.3.0 lack these.
@@ -97,6 +99,8 @@ export class SubscriptionState {
     assertTransition(this.#s.status, to);
     this.#s.status = to;
     if (isTerminal(to)) this.#s.endedAt = iso(this.now());
+    // A plan change that can no longer apply is not shown as pending (0.5.0).
+    if (isTerminal(to) && this.rules.consistentRecords) this.#s.pendingPlan = null;
     if (event) this.emit(event, data);
     this.changed();
   }
@@ -130,7 +134,9 @@ export class SubscriptionState {
     if (i >= 0) this.#s.charges[i] = record;
     else this.#s.charges.push(record);
     if (this.#s.charges.length > RETAINED.charges) this.#s.charges.splice(0, this.#s.charges.length - RETAINED.charges);
-    if (record.outcome === 'succeeded') this.#s.lastPayment = record;
+    // The refunded authorization minimum is Chargeloop's mechanics, not a payment for anything (0.5.0).
+    const minimum = record.kind === 'authorization' && !this.#s.authorization.isFirstInvoice;
+    if (record.outcome === 'succeeded' && !(minimum && this.rules.consistentRecords)) this.#s.lastPayment = record;
     this.changed();
   }
 
@@ -301,6 +307,8 @@ export class SubscriptionState {
   /** The first payment already paid cycle 1 (Flutterwave/Razorpay without trial). */
   activateWithFirstPayment(record: ChargeRecord): void {
     this.#s.cycle = 1;
+    // The first invoice is the cycle's first attempt, as on gateways that charge cycle 1 on the stored card (0.5.0).
+    if (this.rules.consistentRecords) this.#s.dunning.attemptsMade = 1;
     this.schedulePaidPeriod(0);
     this.#s.trialEndsAt = null;
     this.transition('active', 'subscription.activated', { cycle: 1, reference: record.reference, nextChargeAt: this.#s.nextChargeAt });
@@ -356,8 +364,10 @@ export class SubscriptionState {
   }
 
   /** Starts the next attempt of the current cycle: counted, recorded as pending, carried until its outcome is known. */
-  openAttempt(kind: OpenAttempt['kind']): Sealed<OpenAttempt> {
+  openAttempt(requested: OpenAttempt['kind']): Sealed<OpenAttempt> {
     const s = this.#s;
+    // Cycle 1's automatic attempts are the initial charge, not a renewal of anything (0.5.0).
+    const kind = requested === 'renewal' && s.cycle === 1 && this.rules.consistentRecords ? 'initial' : requested;
     const attempt = s.dunning.attemptsMade + 1;
     s.dunning.attemptsMade = attempt;
     const reference = chargeReferenceFor(this.id, s.cycle, attempt);
@@ -477,6 +487,8 @@ export class SubscriptionState {
 
   cancelAtPeriodEnd(): void {
     this.#s.cancelAtPeriodEnd = true;
+    // The subscription ends at this boundary: a plan change for the next cycle will never apply (0.5.0).
+    if (this.rules.consistentRecords) this.#s.pendingPlan = null;
     this.#s.nextChargeAt = null;
     this.changed();
   }

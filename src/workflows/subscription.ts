@@ -86,9 +86,10 @@ async function continueAsNewBefore030(run: Run): Promise<void> {
  * the carried snapshot. Returns the final view when it ends.
  */
 export async function subscriptionWorkflow(arg: SubscriptionInput | ContinuedSubscription): Promise<SubscriptionView> {
-  const sub = new SubscriptionState(isContinued(arg) ? arg.snapshot : firstSnapshot(arg, Date.now()));
-  const run: Run = { sub, co: new Coordination(), f: decideFeatures() };
-  const visibility = new Visibility(sub);
+  const f = decideFeatures();
+  const sub = new SubscriptionState(isContinued(arg) ? arg.snapshot : firstSnapshot(arg, Date.now()), undefined, { consistentRecords: f.consistentRecords });
+  const run: Run = { sub, co: new Coordination(), f };
+  const visibility = new Visibility(sub, f.lastChargeOutcomeVisible);
   sub.onChange = () => visibility.publish();
   installHandlers(run);
   visibility.publish();

@@ -81,7 +81,7 @@ export const UPDATES = [
   spec({
     def: retryNowUpdate,
     parse: none,
-    refusal: ({ sub }) => retryNowRefusal(sub),
+    refusal: ({ sub, f }) => retryNowRefusal(sub, { unpaidRecovery: f.unpaidRecovery }),
     locked: () => false,
     // Answers with the attempt's outcome (or its pending state), not just "accepted": the loop starts it at once.
     apply: async ({ sub, co }) => {
@@ -93,7 +93,7 @@ export const UPDATES = [
   spec({
     def: changePlanUpdate,
     parse: (raw) => parseOrRefuse(ChangePlanRequestSchema, raw),
-    refusal: ({ sub }, plan) => changePlanRefusal(sub, plan),
+    refusal: ({ sub, f }, plan) => changePlanRefusal(sub, plan, { refuseAfterCancel: f.consistentRecords }),
     locked: () => false,
     apply: ({ sub }, plan) => sub.changePlan(plan),
   }),

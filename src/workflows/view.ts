@@ -2,6 +2,13 @@ import type { SubscriptionView } from '../shared/state';
 import { automaticRetriesRemaining } from './dunning';
 import type { SubscriptionState } from './subscription-state';
 
+/** The most recent attempt on the stored card (charges keep their order; a record is updated in place). */
+export function lastAttempt(sub: SubscriptionState): SubscriptionView['lastAttempt'] {
+  const charges = sub.s.charges;
+  for (let i = charges.length - 1; i >= 0; i -= 1) if (charges[i]!.kind !== 'authorization') return { ...charges[i]! };
+  return null;
+}
+
 /** The public view: everything an operator or merchant may see, and nothing secret (no card token). */
 export function buildView(sub: SubscriptionState): SubscriptionView {
   const s = sub.s;
@@ -37,6 +44,7 @@ export function buildView(sub: SubscriptionState): SubscriptionView {
     canceledAt: s.canceledAt,
     pausedAt: s.pausedAt,
     lastPayment: s.lastPayment,
+    lastAttempt: lastAttempt(sub),
     charges: s.charges.map((c) => ({ ...c })),
     refunds: s.refunds.map((r) => ({ ...r })),
     eventSequence: s.eventSequence,

@@ -2,6 +2,7 @@ import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow'
 import { formatMoney } from '../shared/money';
 import { searchAttributePairs } from '../shared/search-attributes';
 import type { SubscriptionState } from './subscription-state';
+import { lastAttempt } from './view';
 
 /**
  * Publishes the state to the Temporal UI: typed search attributes (only when a value changed, since every upsert
@@ -10,12 +11,18 @@ import type { SubscriptionState } from './subscription-state';
 export class Visibility {
   private published = '';
 
-  constructor(private readonly sub: SubscriptionState) {}
+  constructor(
+    private readonly sub: SubscriptionState,
+    /** 0.5.0 (features.ts `lastChargeOutcomeVisible`): runs without it upsert exactly what they always did. */
+    private readonly withOutcome = false,
+  ) {}
 
   publish(): void {
     const s = this.sub.s;
     const next = s.dunning.nextRetryAt ?? s.nextChargeAt;
-    const key = [s.status, s.plan.id, next ?? ''].join('|');
+    const outcome = this.withOutcome ? lastSettledOutcome(this.sub) : null;
+    // The outcome almost always settles with a change of status or next charge time, so it rarely adds an upsert.
+    const key = [s.status, s.plan.id, next ?? '', ...(outcome ? [outcome] : [])].join('|');
     if (key !== this.published) {
       this.published = key;
       upsertSearchAttributes(
@@ -29,11 +36,26 @@ export class Visibility {
           // Only cards stored by 0.4.0 gateway code carry a key, and a card is stored with a status change (which
           // upserts): no upsert is added, and runs whose card has none upsert exactly what they always did.
           ...(s.card?.lookupKey ? { cardLookupKey: s.card.lookupKey } : {}),
+          ...(outcome ? { lastChargeOutcome: outcome } : {}),
         }),
       );
     }
     setCurrentDetails(currentDetails(this.sub));
   }
+}
+
+/**
+ * The outcome of the latest charge that has one (an attempt still pending leaves the last one), or null before any.
+ * The refunded authorization minimum is not a charge for anything and does not count.
+ */
+export function lastSettledOutcome(sub: SubscriptionState): string | null {
+  const { charges, authorization } = sub.s;
+  for (let i = charges.length - 1; i >= 0; i -= 1) {
+    const c = charges[i]!;
+    if (c.outcome === 'pending' || (c.kind === 'authorization' && !authorization.isFirstInvoice)) continue;
+    return c.outcome;
+  }
+  return null;
 }
 
 export function currentDetails(sub: SubscriptionState): string {
@@ -53,6 +75,8 @@ export function currentDetails(sub: SubscriptionState): string {
   if (s.dunning.nextRetryAt) lines.push(`| Next retry | ${s.dunning.nextRetryAt} (attempt ${s.dunning.attemptsMade + 1}) |`);
   if (s.pendingPlan) lines.push(`| Plan from next cycle | ${s.pendingPlan.id} |`);
   if (s.cancelAtPeriodEnd) lines.push(`| Cancels at | end of the current period |`);
+  const attempt = lastAttempt(sub);
+  if (attempt && attempt.outcome !== 'succeeded') lines.push(`| Last charge | **${attempt.outcome}**${attempt.reason ? `: ${attempt.reason}` : ''} (${attempt.reference}) |`);
   const last = s.lastPayment;
   if (last) lines.push(`| Last payment | ${formatMoney(last.amount)} on ${last.at} (${last.reference}) |`);
   return lines.join('\n');

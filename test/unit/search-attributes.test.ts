@@ -18,6 +18,7 @@ describe('the search-attribute table', () => {
     planId: 'gold',
     nextChargeAt: '2026-12-31T09:00:00.000Z',
     cardLookupKey: 'a1b2c3',
+    lastChargeOutcome: 'declined',
   };
 
   it('decodes what it encodes, every field', () => {
@@ -26,17 +27,18 @@ describe('the search-attribute table', () => {
   });
 
   it('upserts in the order recorded histories used, and clears the next charge with null', () => {
-    const { cardLookupKey: _card, ...withoutCard } = fields;
+    const { cardLookupKey: _card, lastChargeOutcome: _outcome, ...withoutCard } = fields;
     const pairs = searchAttributePairs({ ...withoutCard, nextChargeAt: null });
     expect(pairs.map((p) => p.key.name)).toEqual(['SubscriptionStatus', 'Gateway', 'GatewayConnectionId', 'CustomerId', 'PlanId', 'NextChargeAt']);
-    // A stored card's lookup key (issue 10) comes last, so subscriptions without one upsert what they always did.
-    expect(searchAttributePairs(fields).map((p) => p.key.name).at(-1)).toBe('CardLookupKey');
+    // A stored card's lookup key (issue 10) and the last charge outcome (0.5.0) come last, so subscriptions without
+    // them upsert what they always did.
+    expect(searchAttributePairs(fields).map((p) => p.key.name).slice(-2)).toEqual(['CardLookupKey', 'LastChargeOutcome']);
     expect(pairs[5]!.value).toBeNull();
   });
 
   it('leaves out the fields it is not given (a start has no next charge yet)', () => {
     const attrs = new TypedSearchAttributes(searchAttributePairs({ status: 'incomplete', planId: 'gold' }) as ConstructorParameters<typeof TypedSearchAttributes>[0]);
-    expect(subscriptionAttributeFields(attrs)).toEqual({ status: 'incomplete', gateway: null, gatewayConnectionId: null, customerId: null, planId: 'gold', nextChargeAt: null, cardLookupKey: null });
+    expect(subscriptionAttributeFields(attrs)).toEqual({ status: 'incomplete', gateway: null, gatewayConnectionId: null, customerId: null, planId: 'gold', nextChargeAt: null, cardLookupKey: null, lastChargeOutcome: null });
   });
 
   it('names the registered types and the list filters from the same rows', () => {
@@ -48,6 +50,7 @@ describe('the search-attribute table', () => {
       PlanId: 'Keyword',
       NextChargeAt: 'Datetime',
       CardLookupKey: 'Keyword',
+      LastChargeOutcome: 'Keyword',
     });
     expect(FILTER_ATTRIBUTES).toEqual({ status: 'SubscriptionStatus', gateway: 'Gateway', customerId: 'CustomerId', planId: 'PlanId' });
     expect(subscriptionsQuery('subscriptionWorkflow', { status: 'active', planId: 'gold' })).toBe(

@@ -34,6 +34,7 @@ export function createSubscriptionCreateRouter(deps: SubscriptionRoutesDeps): Ro
       metadata: body.metadata,
       authorizationWindowMs: AUTHORIZATION_WINDOW_MS,
       ...(minimums ? { authorizationMinimums: minimums } : {}),
+      ...(connection.refundWindowDays !== undefined ? { refundWindowDays: connection.refundWindowDays } : {}),
       createdAt: deps.now().toISOString(),
     };
     const { view, replayed } = await deps.subscriptions.create(input, {

@@ -38,7 +38,7 @@ export async function checkoutToActive(stack: Stack, gateway: Gateway, label: st
   if (gateway === 'paystack') {
     expect(active.charges.map((c) => [c.reference, c.kind, c.outcome, c.amount.amount])).toEqual([
       [auth, 'authorization', 'succeeded', authAmount.amount],
-      [chargeReference(body.id, 1, 1), 'renewal', 'succeeded', plan.amount],
+      [chargeReference(body.id, 1, 1), 'initial', 'succeeded', plan.amount],
     ]);
     expect(active.authorization.refunded).toBe(true);
     expect(active.refunds).toEqual([expect.objectContaining({ reference: refundReference(auth), chargeReference: auth, amount: authAmount, status: 'processed' })]);
