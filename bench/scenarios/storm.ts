@@ -77,8 +77,8 @@ export async function runStorm(stack: Stack, cfg: BenchConfig, activationPerSeco
   const key = sandboxPaystackKey();
   const renewals = await runPool(n, cfg.clientConcurrency, async (i) => {
     const view = await retrying(5, () => client.workflow.getHandle(subscriptionWorkflowId(id(i))).query(stateQuery));
-    const charge = view.charges.find((c) => c.cycle === 1 && c.kind === 'renewal' && c.outcome === 'succeeded');
-    if (!charge) throw new Error(`${id(i)}: no successful cycle-1 renewal`);
+    const charge = view.charges.find((c) => c.cycle === 1 && c.kind !== 'authorization' && c.outcome === 'succeeded');
+    if (!charge) throw new Error(`${id(i)}: no successful cycle-1 charge on the stored card`);
     return { recorded: Date.parse(charge.at), atGateway: await gatewayReceivedAt(stack.sandboxUrl, key, charge.reference) };
   });
   const times = renewals.map((r) => r.recorded);
