@@ -135,9 +135,13 @@ export class SubscriptionState {
     else this.#s.charges.push(record);
     if (this.#s.charges.length > RETAINED.charges) this.#s.charges.splice(0, this.#s.charges.length - RETAINED.charges);
     // The refunded authorization minimum is Chargeloop's mechanics, not a payment for anything (0.5.0).
-    const minimum = record.kind === 'authorization' && !this.#s.authorization.isFirstInvoice;
-    if (record.outcome === 'succeeded' && !(minimum && this.rules.consistentRecords)) this.#s.lastPayment = record;
+    if (record.outcome === 'succeeded' && !(this.isAuthorizationMinimum(record) && this.rules.consistentRecords)) this.#s.lastPayment = record;
     this.changed();
+  }
+
+  /** The checkout charge of a gateway that authorizes with a refunded minimum (not a first invoice): pays for nothing. */
+  isAuthorizationMinimum(record: Pick<ChargeRecord, 'kind'>): boolean {
+    return record.kind === 'authorization' && !this.#s.authorization.isFirstInvoice;
   }
 
   recordRefund(record: RefundRecord): void {

@@ -1,12 +1,19 @@
-import type { SubscriptionView } from '../shared/state';
+import type { ChargeRecord, SubscriptionView } from '../shared/state';
 import { automaticRetriesRemaining } from './dunning';
+import type { Sealed } from './snapshot';
 import type { SubscriptionState } from './subscription-state';
 
-/** The most recent attempt on the stored card (charges keep their order; a record is updated in place). */
-export function lastAttempt(sub: SubscriptionState): SubscriptionView['lastAttempt'] {
+/** The most recent charge record that `matches` (charges keep their order; a record is updated in place). */
+export function latestCharge(sub: SubscriptionState, matches: (c: Sealed<ChargeRecord>) => boolean): Sealed<ChargeRecord> | null {
   const charges = sub.s.charges;
-  for (let i = charges.length - 1; i >= 0; i -= 1) if (charges[i]!.kind !== 'authorization') return { ...charges[i]! };
+  for (let i = charges.length - 1; i >= 0; i -= 1) if (matches(charges[i]!)) return charges[i]!;
   return null;
+}
+
+/** The most recent attempt on the stored card. */
+export function lastAttempt(sub: SubscriptionState): SubscriptionView['lastAttempt'] {
+  const c = latestCharge(sub, (x) => x.kind !== 'authorization');
+  return c ? { ...c } : null;
 }
 
 /** The public view: everything an operator or merchant may see, and nothing secret (no card token). */

@@ -2,7 +2,7 @@ import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow'
 import { formatMoney } from '../shared/money';
 import { searchAttributePairs } from '../shared/search-attributes';
 import type { SubscriptionState } from './subscription-state';
-import { lastAttempt } from './view';
+import { lastAttempt, latestCharge } from './view';
 
 /**
  * Publishes the state to the Temporal UI: typed search attributes (only when a value changed, since every upsert
@@ -49,13 +49,7 @@ export class Visibility {
  * The refunded authorization minimum is not a charge for anything and does not count.
  */
 export function lastSettledOutcome(sub: SubscriptionState): string | null {
-  const { charges, authorization } = sub.s;
-  for (let i = charges.length - 1; i >= 0; i -= 1) {
-    const c = charges[i]!;
-    if (c.outcome === 'pending' || (c.kind === 'authorization' && !authorization.isFirstInvoice)) continue;
-    return c.outcome;
-  }
-  return null;
+  return latestCharge(sub, (c) => c.outcome !== 'pending' && !sub.isAuthorizationMinimum(c))?.outcome ?? null;
 }
 
 export function currentDetails(sub: SubscriptionState): string {

@@ -2,21 +2,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { periodStart } from '../../src/shared/calendar';
 import { chargeReference } from '../../src/shared/ids';
 import { cancelUpdate, gatewayEventSignal, pauseUpdate, retryNowUpdate, stateQuery } from '../../src/shared/messages';
-import { declined, FakeActivities, succeeded } from './support/fake-activities';
+import { FakeActivities, monthly, renewalsDecline, succeeded } from './support/fake-activities';
 import { DAY, expectRefused, HOUR, iso, MINUTE, recordHistory, skipTo, startActive, subscriptionInput, useHarness, withWorker } from './support/harness';
 
 const h = useHarness();
-
-const monthly = (currency: 'NGN' | 'INR') => ({ id: 'm', amount: 150000, currency, interval: 'month' as const, intervalCount: 1, trialDays: 0, totalCycles: null });
-
-/** Renewals (cycle ≥ 2) decline until `successOn` (1-based attempt), if given. */
-function renewalsDecline(fake: FakeActivities, successOnAttempt?: number): void {
-  fake.charge = (input) => {
-    const [, cycle, attempt] = /-c(\d+)-a(\d+)$/.exec(input.reference)!.map(Number);
-    if (cycle === 1) return succeeded(input);
-    return successOnAttempt !== undefined && attempt! >= successOnAttempt ? succeeded(input) : declined(input);
-  };
-}
 
 function attemptTimes(fake: FakeActivities): number[] {
   return fake.charges().map((c) => c.scheduledAt);

@@ -1,17 +1,10 @@
 import { LastChargeOutcomeAttr } from '../../src/shared/search-attributes';
 import { chargeReference, refundReference } from '../../src/shared/ids';
 import { cancelUpdate, changePlanUpdate, gatewayEventSignal, refundUpdate, retryNowUpdate, stateQuery } from '../../src/shared/messages';
-import { declined, FakeActivities, succeeded } from './support/fake-activities';
+import { FakeActivities, monthly, renewalsDecline, succeeded } from './support/fake-activities';
 import { authorizationPaid, DAY, expectRefused, MINUTE, recordHistory, skipTo, start, startActive, subscriptionInput, useHarness, withWorker } from './support/harness';
 
 const h = useHarness();
-
-const monthly = (currency: 'NGN' | 'INR') => ({ id: 'm', amount: 150000, currency, interval: 'month' as const, intervalCount: 1, trialDays: 0, totalCycles: null });
-
-/** Cycle 1 pays; every later attempt declines until the script is replaced. */
-function renewalsDecline(fake: FakeActivities): void {
-  fake.charge = (input) => (/-c1-a\d+$/.test(input.reference) ? succeeded(input) : declined(input, 'insufficient_funds'));
-}
 
 // Issue 12: what a merchant and an operator expect of a billing system, each behind a 0.5.0 patched() flag.
 describe('merchant expectations (0.5.0)', () => {

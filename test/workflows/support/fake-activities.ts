@@ -153,3 +153,15 @@ export function routedActivities(route: (subscriptionId: string) => FakeActiviti
     notifyMerchant: (event) => of(event.subscriptionId).notifyMerchant(event),
   };
 }
+
+/** A monthly plan in NGN (Paystack, Flutterwave) or INR (Razorpay), the dunning tests' plan. */
+export const monthly = (currency: 'NGN' | 'INR') => ({ id: 'm', amount: 150000, currency, interval: 'month' as const, intervalCount: 1, trialDays: 0, totalCycles: null });
+
+/** Cycle 1 pays; later cycles' attempts decline (`insufficient_funds`) until attempt `successOnAttempt` (1-based), if given. */
+export function renewalsDecline(fake: FakeActivities, successOnAttempt?: number): void {
+  fake.charge = (input) => {
+    const [, cycle, attempt] = /-c(\d+)-a(\d+)$/.exec(input.reference)!.map(Number);
+    if (cycle === 1) return succeeded(input);
+    return successOnAttempt !== undefined && attempt! >= successOnAttempt ? succeeded(input) : declined(input);
+  };
+}
