@@ -39,6 +39,16 @@ export const MERCHANT_EVENT_TYPES = [
    * follows. Sent once per refund, so the merchant can tell the customer or check the gateway's dashboard.
    */
   'refund.delayed',
+  /** A card-update checkout opened (0.6.0): `checkoutUrl` is the link to send the customer, valid until `expiresAt`. */
+  'card_update.opened',
+  /** The customer authorized a new card at the card-update checkout: renewals go to it (`card` says which). */
+  'card.updated',
+  /** A card-update checkout closed unpaid (its window ended, or a newer one replaced it): the card is unchanged. */
+  'card_update.expired',
+  /** The card-update checkout was paid in a way that cannot authorize a card (another amount, a card that cannot be charged again): refunded. */
+  'card_update.failed',
+  /** The pending authorization's checkout was reissued: a new link under the next reference, with a fresh window. */
+  'checkout.reissued',
 ] as const;
 export const MerchantEventTypeSchema = shareable(z.enum(MERCHANT_EVENT_TYPES));
 export type MerchantEventType = z.infer<typeof MerchantEventTypeSchema>;
@@ -66,6 +76,9 @@ export const MerchantEventSchema = shareable(z.object({
       refundReference: z.string().optional(),
       nextChargeAt: z.string().nullable().optional(),
       nextRetryAt: z.string().nullable().optional(),
+      checkoutUrl: z.string().optional(),
+      expiresAt: z.string().optional(),
+      card: z.object({ last4: z.string().optional(), brand: z.string().optional() }).optional(),
     })
     .strict(),
 }));

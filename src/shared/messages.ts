@@ -40,6 +40,13 @@ export const retryNowUpdate = defineUpdate<SubscriptionView, []>('retryNow');
 /** Change the plan from the next cycle. */
 export const changePlanUpdate = defineUpdate<SubscriptionView, [Plan]>('changePlan');
 export const refundUpdate = defineUpdate<SubscriptionView, [RefundRequest]>('refund');
+/**
+ * Opens a checkout that authorizes a replacement card (the gateway's own flow, its minimum refunded) and answers once
+ * its link exists (`cardUpdate.checkoutUrl`); billing moves to the new card when it is authorized (0.6.0).
+ */
+export const updateCardUpdate = defineUpdate<SubscriptionView, []>('updateCard');
+/** A new link for the pending authorization checkout, under the next reference, with a fresh window (0.6.0). */
+export const reissueCheckoutUpdate = defineUpdate<SubscriptionView, []>('reissueCheckout');
 
 export const ChangePlanRequestSchema = PlanSchema;
 

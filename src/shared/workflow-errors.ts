@@ -6,4 +6,6 @@ export const SubscriptionErrors = {
   PlanNotSupported: 'PlanNotSupportedByGateway',
   /** A refund update passed validation but the gateway refused or failed it. */
   RefundFailed: 'RefundFailed',
+  /** The gateway could not open a checkout (card update) after its retries; nothing was charged. */
+  CheckoutUnavailable: 'CheckoutUnavailable',
 } as const;

@@ -1,3 +1,4 @@
+import { closeCardUpdate } from './card-update';
 import { settle } from './inbox';
 import { stepAttempt } from './charging';
 import { refundsOutstanding } from './refunds';
@@ -36,6 +37,7 @@ export async function afterTheEnd(run: Run): Promise<void> {
   const { sub } = run;
   const until = afterEndUntil(run);
   watchOpenCheckout(run);
+  closeCardUpdate(run, 'replaced', `the subscription ended (${sub.s.status})`);
   for (;;) {
     await settle(run);
     if (unsettledDue(run)) {

@@ -2,7 +2,7 @@ import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
 import { formatDuration } from '../shared/calendar';
 import { GatewayErrors, type ChargeCardInput, type ChargeOutcome } from '../shared/gateway-port';
 import { formatMoney } from '../shared/money';
-import type { ChargeRecord } from '../shared/state';
+import { isCheckoutCharge, type ChargeRecord } from '../shared/state';
 import { charger } from './activity-proxies';
 import { verifyReference } from './verify-reference';
 import type { Run } from './run';
@@ -161,7 +161,7 @@ async function foundUnknownPaid(run: Run): Promise<boolean> {
   const { sub } = run;
   // Also the cycle's unsettled charges (recorded declined, not found after ambiguous sends: unsettled.ts).
   const watched = new Set(sub.unsettledCharges.filter((u) => u.cycle === sub.s.cycle).map((u) => u.reference));
-  const unknown = sub.s.charges.filter((c) => c.cycle === sub.s.cycle && c.kind !== 'authorization' && (c.outcome === 'unknown' || watched.has(c.reference)));
+  const unknown = sub.s.charges.filter((c) => c.cycle === sub.s.cycle && !isCheckoutCharge(c.kind) && (c.outcome === 'unknown' || watched.has(c.reference)));
   if (unknown.length === 0) return false;
   for (const c of unknown) {
     let outcome: ChargeOutcome;

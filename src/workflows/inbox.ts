@@ -3,10 +3,14 @@ import type { GatewayEvent } from '../shared/gateway-events';
 import type { ChargeOutcome } from '../shared/gateway-port';
 import { authorizationAttempt } from '../shared/ids';
 import { verifyReference } from './verify-reference';
+import { isCheckoutCharge } from '../shared/state';
 import { applyAuthorizationOutcome } from './authorization-outcome';
+import { applyCardUpdateOutcome } from './card-update';
 import { bookSuccess, finishAttempt } from './charging';
 import { refundReferenceFor } from './refund-match';
 import type { Run } from './run';
+import { isTerminal } from './state-machine';
+import { closedCheckoutWhy } from './unsettled';
 
 type ChargeEvent = Extract<GatewayEvent, { type: 'charge.succeeded' | 'charge.failed' }>;
 
@@ -52,9 +56,17 @@ async function onLatePayment(run: Run, event: Extract<GatewayEvent, { type: 'cha
   if (outcome?.status !== 'succeeded' || sub.findCharge(event.reference)?.outcome === 'succeeded') return;
   const at = new Date(sub.now()).toISOString();
   const paid = { amount: outcome.amount, outcome: 'succeeded' as const, gatewayTransactionId: outcome.gatewayTransactionId, at };
-  if (record && record.kind !== 'authorization') return bookSuccess(run, { ...record, ...paid });
-  const why = sub.s.status === 'incomplete' ? 'paid at a checkout that was replaced' : `paid at the checkout after the subscription was ${sub.s.status}`;
-  sub.refuseLatePayment({ cycle: record?.cycle ?? 0, attempt: 1, reference: event.reference, kind: 'authorization', ...paid }, why);
+  if (record && !isCheckoutCharge(record.kind)) return bookSuccess(run, { ...record, ...paid });
+  const kind = sub.isCardUpdateReference(event.reference) ? 'card_update' : 'authorization';
+  sub.refuseLatePayment({ cycle: record?.cycle ?? 0, attempt: 1, reference: event.reference, kind, ...paid }, closedCheckoutWhy(sub, event.reference));
+}
+
+/** The pending card update's checkout was paid or declined (card-update.ts); re-checked after a verify call. */
+async function onCardUpdateEvent(run: Run, event: ChargeEvent): Promise<void> {
+  const { sub } = run;
+  const outcome = await eventOutcome(run, event);
+  if (!outcome || sub.cardUpdate?.reference !== event.reference || isTerminal(sub.s.status)) return;
+  applyCardUpdateOutcome(run, outcome, event.type === 'charge.succeeded' ? event.card : undefined);
 }
 
 async function applyEvent(run: Run, event: GatewayEvent): Promise<void> {
@@ -81,6 +93,8 @@ async function applyEvent(run: Run, event: GatewayEvent): Promise<void> {
         if (outcome && (outcome.status === 'succeeded' || outcome.status === 'declined') && sub.attempt?.reference === event.reference) finishAttempt(run, outcome);
       } else if (event.reference === a.reference && a.status === 'pending' && sub.s.status === 'incomplete') {
         await onAuthorizationEvent(run, event);
+      } else if (sub.cardUpdate?.status === 'pending' && event.reference === sub.cardUpdate.reference) {
+        await onCardUpdateEvent(run, event);
       } else if (f.latePayments && event.type === 'charge.succeeded') {
         await onLatePayment(run, event);
       } else {

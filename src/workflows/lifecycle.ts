@@ -1,5 +1,6 @@
 import { formatDuration } from '../shared/calendar';
 import { stepIncomplete } from './authorization';
+import { cardUpdateDue, expireCardUpdate } from './card-update';
 import { attemptCharge, stepAttempt } from './charging';
 import type { Run } from './run';
 import { reverifyUnsettled, unsettledDue } from './unsettled';
@@ -55,6 +56,7 @@ async function stepWaitForMerchant(run: Run): Promise<void> {
 /** One step of the loop: the open attempt first (nothing else is charged until its outcome is known), then by status. */
 export async function step(run: Run): Promise<void> {
   if (unsettledDue(run)) return reverifyUnsettled(run);
+  if (cardUpdateDue(run)) return expireCardUpdate(run);
   if (run.sub.attempt) return stepAttempt(run);
   switch (run.sub.s.status) {
     case 'incomplete':

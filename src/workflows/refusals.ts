@@ -82,6 +82,26 @@ export function changePlanRefusal(sub: SubscriptionState, plan: Plan, opts: { re
   return planRefusalReason(sub.s.input.gateway, plan, sub.s.input.authorizationMinimums);
 }
 
+/** A card update needs a card to replace (0.6.0): an incomplete subscription has none yet, its checkout is reissued instead. */
+export function updateCardRefusal(sub: SubscriptionState): string | null {
+  const refusal = closed(sub);
+  if (refusal) return refusal;
+  if (sub.s.status === 'incomplete') return 'the card is not authorized yet; reissue the checkout instead (POST /v1/subscriptions/{id}/checkout/reissue)';
+  if (sub.cardUpdate?.status === 'pending' && sub.cardUpdate.checkoutUrl === null) return 'a card-update checkout is being opened; try again shortly';
+  return null;
+}
+
+/** Only a checkout still awaiting its payment can be reissued; while its link is being opened, there is nothing to replace yet. */
+export function reissueCheckoutRefusal(sub: SubscriptionState): string | null {
+  const refusal = closed(sub);
+  if (refusal) return refusal;
+  if (sub.s.status !== 'incomplete' || sub.s.authorization.status !== 'pending') {
+    return `only a subscription awaiting its card authorization has a checkout to reissue (status is ${sub.s.status}); use card-update for a new card`;
+  }
+  if (sub.s.authorization.checkoutUrl === null) return 'the checkout is being opened; try again shortly';
+  return null;
+}
+
 export interface RefundPlan {
   charge: ChargeRecord & { gatewayTransactionId: string };
   amount: Money;

@@ -3,7 +3,7 @@ import type { StoredCard } from '../shared/gateway-port';
 import type { MerchantEvent } from '../shared/merchant-events';
 import type { Money } from '../shared/money';
 import type { Plan, SubscriptionInput } from '../shared/schemas';
-import type { ChargeRecord, RefundRecord } from '../shared/state';
+import type { CardUpdateView, ChargeRecord, RefundRecord } from '../shared/state';
 import type { SubscriptionStatus } from '../shared/status';
 
 export interface AuthorizationState {
@@ -57,14 +57,17 @@ export interface UnsettledCharge {
   cycle: number;
   attempt: number;
   reference: string;
-  /** `authorization`: a checkout still open at the gateway when the subscription ended unpaid. */
-  kind: 'authorization' | 'initial' | 'renewal' | 'manual_retry';
+  /** `authorization` / `card_update`: a checkout still open at the gateway when it stopped being awaited. */
+  kind: 'authorization' | 'initial' | 'renewal' | 'manual_retry' | 'card_update';
   amount: Money;
   /** The horizon counts from here: the first send, or when a pending window ended or the subscription ended unpaid. */
   sentAt: string;
   nextCheckAt: string;
   checks: number;
 }
+
+/** The latest card update (card-update.ts); the view shows it as it is. Its reference continues `<id>-auth<n>`. */
+export type CardUpdateState = CardUpdateView;
 
 /** An update this subscription applied, by its id (the API's Idempotency-Key): never applied twice, across runs. */
 export interface AppliedUpdate {
@@ -127,6 +130,8 @@ export interface SubscriptionSnapshot {
   unsettledCharges?: UnsettledCharge[];
   /** Added in 0.4.0: the gateway reported the stored card revoked (Razorpay `token.*`); no renewal is sent to it. */
   cardRevoked?: { at: string; reason: string } | null;
+  // Added in 0.6.0 (only through the updateCard update, which no earlier history holds).
+  cardUpdate?: CardUpdateState | null;
 }
 
 /** The snapshot as everything outside the entity sees it: read-only, all the way down. */

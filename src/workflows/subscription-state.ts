@@ -5,11 +5,11 @@ import type { StoredCard } from '../shared/gateway-port';
 import { authorizationAttempt, authorizationReference, chargeReference as chargeReferenceFor, refundReference } from '../shared/ids';
 import { merchantEventId, type MerchantEvent, type MerchantEventType } from '../shared/merchant-events';
 import type { Plan } from '../shared/schemas';
-import type { ChargeRecord, RefundRecord } from '../shared/state';
+import { isCheckoutCharge, type ChargeRecord, type RefundRecord } from '../shared/state';
 import type { SubscriptionStatus } from '../shared/status';
 import type { Money } from '../shared/money';
 import { nextRetryAt } from './dunning';
-import { RETAINED, type OpenAttempt, type RefundRetry, type Sealed, type SubscriptionSnapshot, type UnsettledCharge } from './snapshot';
+import { RETAINED, type CardUpdateState, type OpenAttempt, type RefundRetry, type Sealed, type SubscriptionSnapshot, type UnsettledCharge } from './snapshot';
 import { assertTransition, isTerminal } from './state-machine';
 
 type EventData = MerchantEvent['data'];
@@ -135,13 +135,17 @@ export class SubscriptionState {
     else this.#s.charges.push(record);
     if (this.#s.charges.length > RETAINED.charges) this.#s.charges.splice(0, this.#s.charges.length - RETAINED.charges);
     // The refunded authorization minimum is Chargeloop's mechanics, not a payment for anything (0.5.0).
-    if (record.outcome === 'succeeded' && !(this.isAuthorizationMinimum(record) && this.rules.consistentRecords)) this.#s.lastPayment = record;
+    const minimum = this.isAuthorizationMinimum(record) && (this.rules.consistentRecords === true || record.kind === 'card_update');
+    if (record.outcome === 'succeeded' && !minimum) this.#s.lastPayment = record;
     this.changed();
   }
 
-  /** The checkout charge of a gateway that authorizes with a refunded minimum (not a first invoice): pays for nothing. */
+  /**
+   * A refunded minimum that pays for nothing: the checkout charge of a gateway that authorizes with one (not a first
+   * invoice), and every card-update checkout charge.
+   */
   isAuthorizationMinimum(record: Pick<ChargeRecord, 'kind'>): boolean {
-    return record.kind === 'authorization' && !this.#s.authorization.isFirstInvoice;
+    return record.kind === 'card_update' || (record.kind === 'authorization' && !this.#s.authorization.isFirstInvoice);
   }
 
   recordRefund(record: RefundRecord): void {
@@ -164,9 +168,11 @@ export class SubscriptionState {
     if (!settles) return;
     this.recordRefund({ ...refund, status, ...(reason ? { reason } : {}) });
     this.dropRefundRetry(reference);
-    // The refunded authorization minimum is Chargeloop's own mechanics, not a merchant refund: no event when it works.
-    const automatic = refund.chargeReference === this.#s.authorization.reference && !this.#s.authorization.isFirstInvoice;
-    if (automatic) this.#s.authorization.refunded = status !== 'failed';
+    // The refunded authorization minimum (and a card update's) is Chargeloop's own mechanics, not a merchant refund:
+    // no event when it works.
+    const authorizationMinimum = refund.chargeReference === this.#s.authorization.reference && !this.#s.authorization.isFirstInvoice;
+    const automatic = authorizationMinimum || (this.#s.cardUpdate != null && this.findCharge(refund.chargeReference)?.kind === 'card_update');
+    if (authorizationMinimum) this.#s.authorization.refunded = status !== 'failed';
     if (status === 'processed' && !automatic) this.emit('refund.processed', { reference, amount: refund.amount });
     if (status === 'failed' && opts.announceFailure === true) {
       this.emit('refund.failed', { reference, chargeReference: refund.chargeReference, amount: refund.amount, ...(reason ? { reason } : {}) });
@@ -234,7 +240,7 @@ export class SubscriptionState {
 
   /** Whether `cycle` already has a successful charge (at most one payment per cycle is ever kept). */
   cyclePaid(cycle: number): boolean {
-    return this.#s.charges.some((c) => c.cycle === cycle && c.kind !== 'authorization' && c.outcome === 'succeeded') || (cycle === 1 && this.firstInvoicePaid());
+    return this.#s.charges.some((c) => c.cycle === cycle && !isCheckoutCharge(c.kind) && c.outcome === 'succeeded') || (cycle === 1 && this.firstInvoicePaid());
   }
 
   private firstInvoicePaid(): boolean {
@@ -284,6 +290,21 @@ export class SubscriptionState {
     this.#s.card = card;
     this.#s.authorization.status = 'authorized';
     this.recordCharge(record);
+  }
+
+  /**
+   * The pending checkout gets a new link (0.6.0): the next reference, a fresh window. The loop opens it; the old
+   * reference is no longer the authorization, so a payment there is refunded (its caller watches it).
+   */
+  reissueCheckout(expiresAt: number): void {
+    this.#s.authorization.expiresAt = iso(expiresAt);
+    this.reopenCheckout();
+  }
+
+  checkoutReissued(): void {
+    const a = this.#s.authorization;
+    this.emit('checkout.reissued', { reference: a.reference, ...(a.checkoutUrl ? { checkoutUrl: a.checkoutUrl } : {}), expiresAt: a.expiresAt });
+    this.changed();
   }
 
   expireAuthorization(reason?: string): void {
@@ -477,6 +498,67 @@ export class SubscriptionState {
     if (this.#s.cardRevoked) return;
     this.#s.cardRevoked = { at: iso(this.now()), reason };
     this.emit('card.revoked', { reason });
+    this.changed();
+  }
+
+  // ── card updates (0.6.0; card-update.ts) ─────────────────────────────────────
+
+  get cardUpdate(): Sealed<CardUpdateState> | null {
+    return this.#s.cardUpdate ?? null;
+  }
+
+  /** The next checkout reference, `<id>-auth<n>`: after the authorization's and every card update's before it. */
+  nextCheckoutReference(): string {
+    const n = (reference: string | undefined): number => (reference === undefined ? 0 : authorizationAttempt(this.id, reference) ?? 1);
+    return authorizationReference(this.id, Math.max(n(this.#s.authorization.reference), n(this.#s.cardUpdate?.reference)) + 1);
+  }
+
+  /** Whether `reference` is one of this subscription's card-update checkouts (numbered after its authorization's). */
+  isCardUpdateReference(reference: string): boolean {
+    const cu = this.#s.cardUpdate;
+    const n = authorizationAttempt(this.id, reference);
+    if (!cu || n === null) return false;
+    return n > (authorizationAttempt(this.id, this.#s.authorization.reference) ?? 1) && n <= (authorizationAttempt(this.id, cu.reference) ?? 0);
+  }
+
+  /** A card-update checkout is being opened under `reference` (its link comes with cardUpdateOpened). */
+  openCardUpdate(reference: string, amount: Money, expiresAt: number): void {
+    this.#s.cardUpdate = { status: 'pending', reference, checkoutUrl: null, amount: { ...amount }, requestedAt: iso(this.now()), expiresAt: iso(expiresAt) };
+    this.changed();
+  }
+
+  /** The gateway had the reference already (a lost answer): the checkout opens under `reference` instead. */
+  moveCardUpdate(reference: string): void {
+    if (this.#s.cardUpdate) this.#s.cardUpdate.reference = reference;
+  }
+
+  cardUpdateOpened(checkoutUrl: string): void {
+    const cu = this.#s.cardUpdate;
+    if (!cu) return;
+    cu.checkoutUrl = checkoutUrl;
+    this.emit('card_update.opened', { reference: cu.reference, checkoutUrl, expiresAt: cu.expiresAt });
+    this.changed();
+  }
+
+  /** The new card is authorized: renewals go to it, a revocation of the old one no longer applies. */
+  cardUpdated(card: StoredCard, record: ChargeRecord): void {
+    const cu = this.#s.cardUpdate;
+    if (!cu) return;
+    this.#s.card = card;
+    this.#s.cardRevoked = null;
+    cu.status = 'authorized';
+    this.recordCharge(record);
+    this.emit('card.updated', { reference: cu.reference, card: { ...(card.last4 ? { last4: card.last4 } : {}), ...(card.brand ? { brand: card.brand } : {}) } });
+    this.changed();
+  }
+
+  /** The card update closes without a new card; `announce` false when its checkout never opened (the update failed). */
+  closeCardUpdate(status: 'expired' | 'failed' | 'replaced', reason: string, announce = true): void {
+    const cu = this.#s.cardUpdate;
+    if (!cu || cu.status !== 'pending') return;
+    cu.status = status;
+    cu.reason = reason;
+    if (announce) this.emit(status === 'failed' ? 'card_update.failed' : 'card_update.expired', { reference: cu.reference, reason });
     this.changed();
   }
 

@@ -2,7 +2,10 @@ import { log } from '@temporalio/workflow';
 import { verifyReference } from './verify-reference';
 import { bookSuccess } from './charging';
 import type { Run } from './run';
+import type { Money } from '../shared/money';
+import { isCheckoutCharge } from '../shared/state';
 import type { OpenAttempt, Sealed } from './snapshot';
+import type { SubscriptionState } from './subscription-state';
 
 const HOUR = 60 * 60_000;
 /**
@@ -34,10 +37,26 @@ export function watchUnsettledFromNow(run: Run, a: Sealed<OpenAttempt>): void {
  * reference is verified over the horizon like an unsettled charge (0.4.0). A payment found is refunded.
  */
 export function watchOpenCheckout(run: Run): void {
-  const { sub, f } = run;
+  const { sub } = run;
   const a = sub.s.authorization;
-  if (!f.reverifyUnsettled || a.status === 'authorized' || sub.findCharge(a.reference)?.outcome === 'succeeded') return;
-  sub.watchUnsettled({ cycle: 0, attempt: 1, reference: a.reference, kind: 'authorization', amount: a.amount, sentAt: new Date(sub.now()).toISOString() }, sub.now() + RECHECK.firstMs);
+  if (a.status === 'authorized' || sub.findCharge(a.reference)?.outcome === 'succeeded') return;
+  watchClosedCheckout(run, { cycle: 0, reference: a.reference, kind: 'authorization', amount: a.amount });
+}
+
+/**
+ * A checkout that is no longer awaited (the subscription ended, the link was reissued, a card update closed) may
+ * still be paid at the gateway: its reference is verified over the horizon, and a payment found is refunded.
+ */
+export function watchClosedCheckout(run: Run, c: { cycle: number; reference: string; kind: 'authorization' | 'card_update'; amount: Money }): void {
+  const { sub, f } = run;
+  if (!f.reverifyUnsettled) return;
+  sub.watchUnsettled({ cycle: c.cycle, attempt: 1, reference: c.reference, kind: c.kind, amount: c.amount, sentAt: new Date(sub.now()).toISOString() }, sub.now() + RECHECK.firstMs);
+}
+
+/** Why a payment at a checkout that is no longer awaited is refunded (the reason the merchant reads). */
+export function closedCheckoutWhy(sub: SubscriptionState, reference: string): string {
+  if (sub.isCardUpdateReference(reference)) return `paid at card-update checkout ${reference} after it closed`;
+  return sub.s.status === 'incomplete' ? 'paid at a checkout that was replaced' : `paid at the checkout after the subscription was ${sub.s.status}`;
 }
 
 /** When the next unsettled charge is due for a check, or null. */
@@ -64,7 +83,7 @@ export async function reverifyUnsettled(run: Run): Promise<void> {
           sub.unsettledChecked(u.reference, null);
           if (sub.findCharge(u.reference)?.outcome === 'succeeded') return;
           const paid = { cycle: u.cycle, attempt: u.attempt, reference: u.reference, kind: u.kind, amount: outcome.amount, outcome: 'succeeded' as const, gatewayTransactionId: outcome.gatewayTransactionId, at: new Date(sub.now()).toISOString() };
-          if (u.kind === 'authorization') return sub.refuseLatePayment(paid, `paid at the checkout after the subscription was ${sub.s.status}`);
+          if (isCheckoutCharge(u.kind)) return sub.refuseLatePayment(paid, closedCheckoutWhy(sub, u.reference));
           return bookSuccess(run, paid);
         }
         // A definite decline settles it; not found (or still pending) is checked again until the horizon.

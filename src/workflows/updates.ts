@@ -11,13 +11,17 @@ import {
   refundUpdate,
   RefundRequestSchema,
   resumeUpdate,
+  reissueCheckoutUpdate,
   retryNowUpdate,
   UPDATE_REFUSED,
+  updateCardUpdate,
 } from '../shared/messages';
 import type { SubscriptionView } from '../shared/state';
 import { SubscriptionErrors } from '../shared/workflow-errors';
+import { requestCardUpdate } from './card-update';
 import { requestRefund } from './refunds';
-import { cancelRefusal, changePlanRefusal, pauseRefusal, planRefund, resumeRefusal, retryNowRefusal } from './refusals';
+import { cancelRefusal, changePlanRefusal, pauseRefusal, planRefund, reissueCheckoutRefusal, resumeRefusal, retryNowRefusal, updateCardRefusal } from './refusals';
+import { watchClosedCheckout } from './unsettled';
 import type { Run } from './run';
 import { isTerminal } from './state-machine';
 
@@ -64,6 +68,26 @@ async function refund(run: Run, req: z.infer<typeof RefundRequestSchema>): Promi
   }
 }
 
+/**
+ * A new link for the pending checkout: the next reference and a fresh window; the loop opens it, and the update
+ * answers once it is open. The old reference is no longer the authorization: a payment there is refunded.
+ */
+async function reissueCheckout(run: Run): Promise<void> {
+  const { sub, co } = run;
+  const a = sub.s.authorization;
+  // The reference moves under the money lock, so a checkout webhook being applied never sees it change; the wait for
+  // the new link is outside it (the loop opens the checkout). Paid meanwhile: nothing to reissue, the view says so.
+  const moved = await co.money.run(() => {
+    if (reissueCheckoutRefusal(sub) !== null) return false;
+    watchClosedCheckout(run, { cycle: a.isFirstInvoice ? 1 : 0, reference: a.reference, kind: 'authorization', amount: a.amount });
+    sub.reissueCheckout(sub.now() + sub.s.input.authorizationWindowMs);
+    return true;
+  });
+  if (!moved) return;
+  await condition(() => a.checkoutUrl !== null || sub.s.status !== 'incomplete');
+  if (a.checkoutUrl !== null) sub.checkoutReissued();
+}
+
 /** Every operation a merchant can run on a subscription (the checkout wait is not one: see handlers.ts). */
 export const UPDATES = [
   spec({
@@ -107,4 +131,6 @@ export const UPDATES = [
     locked: () => false,
     apply: refund,
   }),
+  spec({ def: updateCardUpdate, parse: none, refusal: ({ sub }) => updateCardRefusal(sub), locked: () => false, apply: requestCardUpdate }),
+  spec({ def: reissueCheckoutUpdate, parse: none, refusal: ({ sub }) => reissueCheckoutRefusal(sub), locked: () => false, apply: reissueCheckout }),
 ] as const;

@@ -1,4 +1,4 @@
-import type { ChargeRecord, SubscriptionView } from '../shared/state';
+import { isCheckoutCharge, type ChargeRecord, type SubscriptionView } from '../shared/state';
 import { automaticRetriesRemaining } from './dunning';
 import type { Sealed } from './snapshot';
 import type { SubscriptionState } from './subscription-state';
@@ -12,7 +12,7 @@ export function latestCharge(sub: SubscriptionState, matches: (c: Sealed<ChargeR
 
 /** The most recent attempt on the stored card. */
 export function lastAttempt(sub: SubscriptionState): SubscriptionView['lastAttempt'] {
-  const c = latestCharge(sub, (x) => x.kind !== 'authorization');
+  const c = latestCharge(sub, (x) => !isCheckoutCharge(x.kind));
   return c ? { ...c } : null;
 }
 
@@ -40,6 +40,7 @@ export function buildView(sub: SubscriptionState): SubscriptionView {
       refunded: a.refunded,
     },
     card: s.card ? { ...(s.card.last4 ? { last4: s.card.last4 } : {}), ...(s.card.brand ? { brand: s.card.brand } : {}) } : null,
+    cardUpdate: s.cardUpdate ? { ...s.cardUpdate, amount: { ...s.cardUpdate.amount } } : null,
     cycle: s.cycle,
     billingAnchor: s.billingAnchor,
     trialEndsAt: s.trialEndsAt,

@@ -67,6 +67,7 @@ export function currentDetails(sub: SubscriptionState): string {
   ];
   if (s.status === 'incomplete') lines.push(`| Authorization | ${formatMoney(s.authorization.amount)}, expires ${s.authorization.expiresAt} |`);
   if (s.dunning.nextRetryAt) lines.push(`| Next retry | ${s.dunning.nextRetryAt} (attempt ${s.dunning.attemptsMade + 1}) |`);
+  if (s.cardUpdate?.status === 'pending') lines.push(`| Card update | awaiting the customer at ${s.cardUpdate.reference}, until ${s.cardUpdate.expiresAt} |`);
   if (s.pendingPlan) lines.push(`| Plan from next cycle | ${s.pendingPlan.id} |`);
   if (s.cancelAtPeriodEnd) lines.push(`| Cancels at | end of the current period |`);
   const attempt = lastAttempt(sub);

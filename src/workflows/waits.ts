@@ -1,4 +1,5 @@
 import { condition } from '@temporalio/workflow';
+import { cardUpdateExpiryMs } from './card-update';
 import type { Run } from './run';
 import { nextUnsettledCheckMs } from './unsettled';
 
@@ -12,17 +13,21 @@ export async function waitUntil(run: Run, deadlineMs: number | null, summary: st
   const seen = sub.version;
   const woken = (): boolean => sub.version !== seen || sub.hasWork() || alsoWakeWhen();
   if (deadlineMs !== null && deadlineMs <= Date.now()) return true;
-  // An unsettled charge due for a check before the deadline wakes the loop early for it (0.4.0).
+  // An unsettled charge due for a check (0.4.0), or a card-update checkout closing (0.6.0), before the deadline wakes
+  // the loop early for it.
   const check = nextUnsettledCheckMs(run);
-  const wakeAt = check !== null && (deadlineMs === null || check < deadlineMs) ? check : deadlineMs;
+  const expiry = cardUpdateExpiryMs(run);
+  const early = check !== null && (expiry === null || check <= expiry) ? check : expiry;
+  const wakeAt = early !== null && (deadlineMs === null || early < deadlineMs) ? early : deadlineMs;
   const ms = wakeAt === null ? null : Math.max(0, wakeAt - Date.now());
+  const first = wakeAt === check ? 'verify an unsettled charge first' : 'close the card-update checkout first';
   co.parked = true;
   try {
     if (ms === null) {
       await condition(woken);
       return false;
     }
-    const timedOut = !(await condition(woken, ms, { summary: wakeAt === deadlineMs ? summary : `${summary}; verify an unsettled charge first` }));
+    const timedOut = !(await condition(woken, ms, { summary: wakeAt === deadlineMs ? summary : `${summary}; ${first}` }));
     return timedOut && wakeAt === deadlineMs;
   } finally {
     co.parked = false;

@@ -11,8 +11,13 @@ export const TEST_SECRETS = {
 };
 
 export function testConnections(baseUrl?: string, overrides: Record<string, unknown> = {}): GatewayConnections {
+  return parseConnections({ ...testConnectionEntries(baseUrl), ...overrides });
+}
+
+/** The `<gateway>-test` connections as configured (before parsing), to derive variants from. */
+export function testConnectionEntries(baseUrl?: string): Record<string, Record<string, unknown>> {
   const at = (path: string) => (baseUrl ? { baseUrl: `${baseUrl}${path}` } : {});
-  return parseConnections({
+  return {
     'paystack-test': { gateway: 'paystack', mode: 'test', ...at('/paystack'), keys: { secretKey: TEST_SECRETS.paystackSecretKey, subaccountCode: 'ACCT_test' } },
     'flutterwave-test': {
       gateway: 'flutterwave',
@@ -26,8 +31,7 @@ export function testConnections(baseUrl?: string, overrides: Record<string, unkn
       ...at('/razorpay/v1'),
       keys: { keyId: 'rzp_test_0001', keySecret: 'rzp_test_secret_0001', webhookSecret: TEST_SECRETS.razorpayWebhookSecret, previousWebhookSecret: TEST_SECRETS.razorpayPreviousWebhookSecret },
     },
-    ...overrides,
-  });
+  };
 }
 
 /**

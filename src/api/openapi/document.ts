@@ -107,6 +107,18 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Json
         true,
       ),
       '/v1/subscriptions/{id}/refunds': operation('Refund (part of) a charge', 'Amount in minor units; omitted refunds what is left.', RefundRequestSchema, true),
+      '/v1/subscriptions/{id}/card-update': operation(
+        'Replace the card: open a checkout for a new one',
+        "Answers with `cardUpdate.checkoutUrl` for the customer. The gateway's minimum is charged there and refunded; renewals move to the new card once it is authorized, and an unpaid or past_due cycle is charged on it at once. 409 while incomplete (reissue the checkout instead), after the end, or when the connection cannot refund. Asking again replaces a pending card update.",
+        EmptyBodySchema,
+        false,
+      ),
+      '/v1/subscriptions/{id}/checkout/reissue': operation(
+        'Reissue the pending checkout link',
+        'A new link under the next reference, with a fresh authorization window; a payment at the old link is refunded. 409 unless the subscription is incomplete with its checkout open.',
+        EmptyBodySchema,
+        false,
+      ),
       '/v1/subscriptions/{id}/test-clock': {
         get: {
           tags: ['test clocks'],

@@ -10,13 +10,15 @@ import {
   pauseUpdate,
   refundUpdate,
   RefundRequestSchema,
+  reissueCheckoutUpdate,
   resumeUpdate,
   retryNowUpdate,
+  updateCardUpdate,
 } from '../../shared/messages';
 import type { SubscriptionView } from '../../shared/state';
 import { updateIdFromKey } from '../../temporal/idempotency';
 import { idempotencyScope } from '../idempotency-key';
-import { parseOrThrow, validationProblem } from '../problem';
+import { Problem, parseOrThrow, validationProblem } from '../problem';
 import { EmptyBodySchema } from '../schemas';
 import type { SubscriptionRoutesDeps } from './subscription-deps';
 
@@ -55,6 +57,22 @@ export function createSubscriptionOperationsRouter(deps: Pick<SubscriptionRoutes
   });
   router.post('/v1/subscriptions/:id/refunds', async (req, res) => {
     await run(req, res, refundUpdate, [parseOrThrow(RefundRequestSchema, req.body ?? {})]);
+  });
+  router.post('/v1/subscriptions/:id/card-update', async (req, res) => {
+    const id = parseOrThrow(SubscriptionIdSchema, req.params.id, ['id']);
+    idempotencyScope(req, res);
+    empty(req);
+    // The new card is authorized with a minimum that must be refunded; only the connection knows whether it can be.
+    const { gatewayConnectionId } = await deps.subscriptions.view(id);
+    const connection = deps.connections.get(gatewayConnectionId);
+    if (connection && !connection.flags.refundsEnabled) {
+      throw new Problem(409, 'Refused', `Connection "${connection.id}" cannot refund (flags.refundsEnabled is false), so the minimum charge that authorizes a new card could never be refunded. Enable refunds on the connection.`);
+    }
+    await run(req, res, updateCardUpdate, []);
+  });
+  router.post('/v1/subscriptions/:id/checkout/reissue', async (req, res) => {
+    empty(req);
+    await run(req, res, reissueCheckoutUpdate, []);
   });
   router.post('/v1/subscriptions/:id/plan', async (req, res) => {
     const id = parseOrThrow(SubscriptionIdSchema, req.params.id, ['id']);
