@@ -72,3 +72,10 @@ export const GatewayEventSchema = shareable(z.discriminatedUnion('type', [
   }),
 ]));
 export type GatewayEvent = z.infer<typeof GatewayEventSchema>;
+
+/** Every gateway event type, in the schema's order (the signal names of messages.ts are built from it). */
+export const GATEWAY_EVENT_TYPES = ['charge.succeeded', 'charge.failed', 'refund.processed', 'refund.failed', 'card.revoked'] as const;
+// Fails to compile when the schema gains a type this list lacks (or the other way round).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const listsEveryType: Same<(typeof GATEWAY_EVENT_TYPES)[number], GatewayEvent['type']> = true;
+void listsEveryType;

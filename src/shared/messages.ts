@@ -1,13 +1,26 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import type { GatewayEvent } from './gateway-events';
+import { GATEWAY_EVENT_TYPES, type GatewayEvent } from './gateway-events';
 import { MinorUnitsSchema } from './money';
 import { PlanSchema, type Plan } from './schemas';
 import type { SubscriptionView } from './state';
 import { shareable } from './shareable-schema';
 
-/** A verified, normalized gateway webhook for this subscription. */
+/**
+ * A verified, normalized gateway webhook for this subscription, under one name for every type: what APIs before 0.6.0
+ * send, and what older histories hold. The workflow keeps handling it.
+ */
 export const gatewayEventSignal = defineSignal<[GatewayEvent]>('gatewayEvent');
+
+/**
+ * Since 0.6.0 the API signals each gateway event under a name that says what it carries (`gateway.charge.failed`), so
+ * the Temporal UI's timeline reads "gateway.charge.failed" where it read a bare "gatewayEvent" (signals carry no
+ * summary). Same payload and handling as `gatewayEventSignal`. Deploy workers before the API: a 0.5.0 worker has no
+ * handler for these names.
+ */
+export const gatewayEventSignals = Object.fromEntries(
+  GATEWAY_EVENT_TYPES.map((type) => [type, defineSignal<[GatewayEvent]>(`gateway.${type}`)]),
+) as Record<GatewayEvent['type'], ReturnType<typeof defineSignal<[GatewayEvent]>>>;
 
 /** The full state of the subscription. */
 export const stateQuery = defineQuery<SubscriptionView>('state');

@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { GatewayEvent } from '../shared/gateway-events';
 import { subscriptionIdFromWorkflowId, subscriptionWorkflowId } from '../shared/ids';
-import { gatewayEventSignal, stateQuery } from '../shared/messages';
+import { gatewayEventSignals, stateQuery } from '../shared/messages';
 import type { SubscriptionInput } from '../shared/schemas';
 import type { SubscriptionView } from '../shared/state';
 import { createSubscription, type CreatedSubscription, type CreateSubscriptionOptions } from './create-subscription';
@@ -71,7 +71,7 @@ export class SubscriptionsFacade {
    */
   signal(subscriptionId: string, event: GatewayEvent): Promise<void> {
     return this.client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
-      this.client.workflow.getHandle(subscriptionWorkflowId(subscriptionId)).signal(gatewayEventSignal, event),
+      this.client.workflow.getHandle(subscriptionWorkflowId(subscriptionId)).signal(gatewayEventSignals[event.type], event),
     );
   }
 

@@ -1,6 +1,6 @@
 import { condition, currentUpdateInfo, log, setHandler } from '@temporalio/workflow';
-import { GatewayEventSchema } from '../shared/gateway-events';
-import { checkoutUpdate, gatewayEventSignal, stateQuery } from '../shared/messages';
+import { GatewayEventSchema, type GatewayEvent } from '../shared/gateway-events';
+import { checkoutUpdate, gatewayEventSignal, gatewayEventSignals, stateQuery } from '../shared/messages';
 import type { SubscriptionView } from '../shared/state';
 import type { Run } from './run';
 import { isTerminal } from './state-machine';
@@ -58,11 +58,16 @@ export function installHandlers(run: Run): void {
     return co.checkoutView ?? buildView(sub);
   });
 
-  setHandler(gatewayEventSignal, (raw) => {
+  const onGatewayEvent = (named: GatewayEvent['type'] | null) => (raw: GatewayEvent): void => {
     const parsed = GatewayEventSchema.safeParse(raw);
     if (!parsed.success) return log.warn('malformed gateway event ignored', { error: parsed.error.message });
+    // A named signal whose payload is another type would make the timeline lie about what arrived.
+    if (named !== null && parsed.data.type !== named) return log.warn('gateway event under another type\'s signal ignored', { signal: named, type: parsed.data.type });
     if (!sub.acceptEvent(parsed.data)) log.info('duplicate gateway event ignored', { eventId: parsed.data.eventId });
-  });
+  };
+  setHandler(gatewayEventSignal, onGatewayEvent(null));
+  // Registering handlers changes no history: older runs never received these names, so they replay as before.
+  for (const [type, signal] of Object.entries(gatewayEventSignals)) setHandler(signal, onGatewayEvent(type as GatewayEvent['type']));
 
   for (const spec of UPDATES) install(run, spec as UpdateSpec<unknown>);
 }

@@ -1,7 +1,7 @@
 import type { GatewayEvent } from '../../src/shared/gateway-events';
 import type { ChargeCardInput } from '../../src/shared/gateway-port';
 import { authorizationReference, chargeReference, refundReference } from '../../src/shared/ids';
-import { cancelUpdate, gatewayEventSignal, reissueCheckoutUpdate, stateQuery, updateCardUpdate } from '../../src/shared/messages';
+import { cancelUpdate, gatewayEventSignal, reissueCheckoutUpdate, retryNowUpdate, stateQuery, updateCardUpdate } from '../../src/shared/messages';
 import type { SubscriptionInput } from '../../src/shared/schemas';
 import { declined, FakeActivities, monthly, succeeded } from './support/fake-activities';
 import { authorizationPaid, DAY, expectRefused, HOUR, MINUTE, recordHistory, skipTo, start, startActive, subscriptionInput, useHarness, withWorker } from './support/harness';
@@ -68,6 +68,36 @@ describe('card update and checkout reissue (0.6.0)', () => {
       await recordHistory(h, `${gateway}-card-update-${stuck}`, handle);
     });
     expect(fake.charges().filter((c) => c.input.reference === chargeReference(id, 2, 2))).toHaveLength(1);
+  });
+
+  it('a card update asked while a charge is at the gateway waits for it: nothing is cut into, and the cycle is paid once', async () => {
+    const fake = new FakeActivities();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    fake.charge = async (input) => {
+      // The merchant's retry on the old card hangs at the gateway until the card update has been asked for.
+      if (input.reference.endsWith('-c2-a2')) await held;
+      return oldCardDeclines(input);
+    };
+    const input = subscriptionInput({ gateway: 'paystack', plan: monthly('NGN') });
+    const id = input.subscriptionId;
+    await withWorker(h, fake, async (taskQueue) => {
+      const { handle, view } = await startActive(h, fake, taskQueue, input);
+      await skipTo(h, Date.parse(view.nextChargeAt!) + MINUTE);
+      expect((await handle.query(stateQuery)).status).toBe('unpaid');
+      const retry = handle.executeUpdate(retryNowUpdate);
+      await fake.waitUntil(() => fake.charges().some((c) => c.input.reference === chargeReference(id, 2, 2)));
+      const asked = handle.executeUpdate(updateCardUpdate);
+      release();
+      expect(await retry).toMatchObject({ status: 'unpaid', lastAttempt: { reference: chargeReference(id, 2, 2), outcome: 'declined' } });
+      const opened = await asked;
+      await handle.signal(gatewayEventSignal, cardUpdatePaid(input, opened.cardUpdate!.reference, 5000));
+      await fake.waitForEvent('invoice.paid', 2);
+      expect(await handle.query(stateQuery)).toMatchObject({ status: 'active', cycle: 2, card: { last4: '1111' }, lastPayment: { reference: chargeReference(id, 2, 3) } });
+      expect(fake.charges().filter((c) => c.input.card.token === NEW_CARD.token).map((c) => c.input.reference)).toEqual([chargeReference(id, 2, 3)]);
+      await handle.executeUpdate(cancelUpdate, { args: [{ at: 'now' }] });
+      await handle.result();
+    });
   });
 
   it('an active subscription keeps billing the old card until the new one is authorized, and charges nothing extra', async () => {

@@ -3,7 +3,7 @@ import { InternalConnectionOptionsSymbol } from '@temporalio/client/lib/connecti
 import { msToTs, tsToMs } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
 import { authorizationReference, subscriptionWorkflowId } from '../../../src/shared/ids';
-import { cancelUpdate, changePlanUpdate, gatewayEventSignal, pauseUpdate, refundUpdate, resumeUpdate, retryNowUpdate, stateQuery } from '../../../src/shared/messages';
+import { cancelUpdate, changePlanUpdate, gatewayEventSignals, pauseUpdate, refundUpdate, resumeUpdate, retryNowUpdate, stateQuery } from '../../../src/shared/messages';
 import type { Money } from '../../../src/shared/money';
 import { authorizationCharge } from '../../../src/shared/plan-rules';
 import type { SubscriptionInput } from '../../../src/shared/schemas';
@@ -282,7 +282,7 @@ async function histories(client: Client, started: Handle): Promise<temporal.api.
 }
 
 /**
- * Runs one scenario through the workflow's public surface only: start input, gatewayEvent signals, updates, the
+ * Runs one scenario through the workflow's public surface only: start input, gateway event signals (named by type, as the API sends them), updates, the
  * state query, and the activities (answered by the fake gateway). Time moves only through `skipUntil`.
  */
 export async function runScenario(rig: Rig, scenario: Scenario): Promise<Observation> {
@@ -352,7 +352,7 @@ export async function runScenario(rig: Rig, scenario: Scenario): Promise<Observa
         trace(`signal ${w.event.type} ${w.event.reference}`);
         // A hang here is fatal to the run (see Rig.runScenario): the Java time-skipping server can block a signal
         // that lands while the run continues as new, and its connection then stalls every later call for minutes.
-        await withinRealTime(handle.signal(gatewayEventSignal, w.event), `signal ${w.event.type} ${w.event.reference} at +${((now - origin) / 3_600_000).toFixed(2)} h`);
+        await withinRealTime(handle.signal(gatewayEventSignals[w.event.type], w.event), `signal ${w.event.type} ${w.event.reference} at +${((now - origin) / 3_600_000).toFixed(2)} h`);
       }
       while (steps.length && steps[0]!.at <= now) {
         o.actions.push(now);

@@ -86,6 +86,8 @@ export class FakeActivities {
   private record<K extends keyof Inputs>(name: K, input: Inputs[K]): void {
     const info = Context.current().info;
     this.calls.push({ name, input, scheduledAt: info.currentAttemptScheduledTimestampMs, attempt: info.attempt });
+    // A test may wait for a call that is still running (a charge held at the "gateway"): wake it when the call starts.
+    this.wake();
   }
 
   callsOf<K extends keyof Inputs>(name: K): Call<K>[] {

@@ -5,7 +5,7 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GatewayEvent } from '../../../src/shared/gateway-events';
-import { gatewayEventSignal, stateQuery, UPDATE_REFUSED } from '../../../src/shared/messages';
+import { gatewayEventSignals, stateQuery, UPDATE_REFUSED } from '../../../src/shared/messages';
 import { authorizationReference, subscriptionWorkflowId } from '../../../src/shared/ids';
 import type { Money } from '../../../src/shared/money';
 import type { SubscriptionInput } from '../../../src/shared/schemas';
@@ -176,7 +176,7 @@ export async function startActive(h: Harness, fake: FakeActivities, taskQueue: s
   const handle = await start(h, taskQueue, input);
   const amount = input.gateway === 'paystack' ? { amount: 5000, currency: input.plan.currency } : { amount: input.plan.amount, currency: input.plan.currency };
   await fake.checkoutOpened();
-  await handle.signal(gatewayEventSignal, authorizationPaid(input, amount));
+  await handle.signal(gatewayEventSignals['charge.succeeded'], authorizationPaid(input, amount));
   await fake.waitForEvent('invoice.paid');
   return { handle, view: await handle.query(stateQuery) };
 }
