@@ -47,6 +47,12 @@ export interface Features {
   refundsAfterEnd: boolean;
   /** 0.5.0: an `unpaid` subscription can be retried by the merchant on every gateway (refusals.ts). */
   unpaidRecovery: boolean;
+  /**
+   * 0.6.0: refunds are planned against a ledger of the last 200 payments (snapshot.ts, RefundableCharge), not the
+   * view's last 20 attempts and last 50 refunds: older cycles stay refundable, and a charge with many partial refunds
+   * never gets a refund reference it already used.
+   */
+  refundLedger: boolean;
 }
 
 export function decideFeatures(): Features {
@@ -68,5 +74,6 @@ export function decideFeatures(): Features {
     lastChargeOutcomeVisible: patched('last-charge-outcome-search-attribute'),
     refundsAfterEnd: patched('refunds-open-after-end'),
     unpaidRecovery: patched('merchant-retry-while-unpaid'),
+    refundLedger: patched('refunds-from-ledger'),
   };
 }

@@ -3,6 +3,7 @@ import type { CancelRequest, RefundRequest } from '../shared/messages';
 import { planRefusalReason } from '../shared/plan-rules';
 import type { Plan } from '../shared/schemas';
 import type { ChargeRecord, RefundRecord } from '../shared/state';
+import { RETAINED } from './snapshot';
 import { isTerminal } from './state-machine';
 import type { SubscriptionState } from './subscription-state';
 
@@ -103,7 +104,7 @@ export function reissueCheckoutRefusal(sub: SubscriptionState): string | null {
 }
 
 export interface RefundPlan {
-  charge: ChargeRecord & { gatewayTransactionId: string };
+  charge: Pick<ChargeRecord, 'reference' | 'amount'> & { gatewayTransactionId: string };
   amount: Money;
   /** 1-based number of this refund among the charge's refunds, for the deterministic reference. */
   n: number;
@@ -116,6 +117,7 @@ export function refundedSoFar(refunds: readonly RefundRecord[], chargeReference:
 
 /** Either the refund to make or why it cannot be made. */
 export function planRefund(sub: SubscriptionState, req: RefundRequest): RefundPlan | string {
+  if (sub.s.refundable) return planFromLedger(sub, req);
   const charge = sub.findCharge(req.chargeReference);
   if (!charge || charge.outcome !== 'succeeded' || !charge.gatewayTransactionId) {
     return `${req.chargeReference} is not a successful charge of subscription ${sub.id} (only the last ${sub.s.charges.length} charges are kept)`;
@@ -128,4 +130,17 @@ export function planRefund(sub: SubscriptionState, req: RefundRequest): RefundPl
     return `refund of ${formatMoney({ amount, currency: charge.amount.currency })} exceeds the ${formatMoney({ amount: remaining, currency: charge.amount.currency })} left on ${charge.reference}`;
   }
   return { charge: { ...charge, gatewayTransactionId: charge.gatewayTransactionId }, amount: { amount, currency: charge.amount.currency }, n: count + 1 };
+}
+
+/** 0.6.0: the same rules against the ledger, which neither list's trimming changes (snapshot.ts, RefundableCharge). */
+function planFromLedger(sub: SubscriptionState, req: RefundRequest): RefundPlan | string {
+  const charge = sub.refundable(req.chargeReference);
+  if (!charge) return `${req.chargeReference} is not a successful charge of subscription ${sub.id} (its last ${RETAINED.refundable} payments are refundable)`;
+  const remaining = charge.amount.amount - charge.refunded;
+  if (remaining <= 0) return `${charge.reference} is already fully refunded`;
+  const amount = req.amount ?? remaining;
+  if (amount > remaining) {
+    return `refund of ${formatMoney({ amount, currency: charge.amount.currency })} exceeds the ${formatMoney({ amount: remaining, currency: charge.amount.currency })} left on ${charge.reference}`;
+  }
+  return { charge: { reference: charge.reference, gatewayTransactionId: charge.gatewayTransactionId, amount: charge.amount }, amount: { amount, currency: charge.amount.currency }, n: charge.issued + 1 };
 }

@@ -132,6 +132,26 @@ export interface SubscriptionSnapshot {
   cardRevoked?: { at: string; reason: string } | null;
   // Added in 0.6.0 (only through the updateCard update, which no earlier history holds).
   cardUpdate?: CardUpdateState | null;
+  /** Added in 0.6.0 (`refunds-from-ledger`): what refunds are planned against, kept apart from the shown attempts. */
+  refundable?: RefundableCharge[];
+}
+
+/**
+ * A successful payment and how much of it is refunded (0.6.0). `charges` keeps only the last 20 attempts for the view,
+ * declines included, so a Flutterwave subscription could refund only its last five cycles, and `refunds` keeps the
+ * last 50, so a charge with many partial refunds could lose count and plan a refund under a reference already used.
+ * This ledger keeps the last RETAINED.refundable payments with their refunded total and refund count, maintained as
+ * refunds are recorded, so neither list's trimming changes what can be refunded or under which reference.
+ */
+export interface RefundableCharge {
+  reference: string;
+  gatewayTransactionId: string;
+  amount: Money;
+  /** Minor units refunded or being refunded (failed refunds excluded). */
+  refunded: number;
+  /** Refunds recorded against it so far: the next one is `refundReference(reference, issued + 1)`. */
+  issued: number;
+  at: string;
 }
 
 /** The snapshot as everything outside the entity sees it: read-only, all the way down. */
@@ -147,4 +167,5 @@ export function isContinued(arg: unknown): arg is ContinuedSubscription {
 }
 
 /** How many charges, refunds and webhook ids the snapshot keeps; bounded so carried state stays small. */
-export const RETAINED = { charges: 20, refunds: 50, eventIds: 200, updates: 50, unsettledCharges: 50 } as const;
+// `refundable`: 200 payments are more than half a year of a daily plan; about 35 KB carried at most.
+export const RETAINED = { charges: 20, refunds: 50, eventIds: 200, updates: 50, unsettledCharges: 50, refundable: 200 } as const;

@@ -9,7 +9,7 @@ import { isCheckoutCharge, type ChargeRecord, type RefundRecord } from '../share
 import type { SubscriptionStatus } from '../shared/status';
 import type { Money } from '../shared/money';
 import { nextRetryAt } from './dunning';
-import { RETAINED, type CardUpdateState, type OpenAttempt, type RefundRetry, type Sealed, type SubscriptionSnapshot, type UnsettledCharge } from './snapshot';
+import { RETAINED, type CardUpdateState, type OpenAttempt, type RefundableCharge, type RefundRetry, type Sealed, type SubscriptionSnapshot, type UnsettledCharge } from './snapshot';
 import { assertTransition, isTerminal } from './state-machine';
 
 type EventData = MerchantEvent['data'];
@@ -31,14 +31,19 @@ export class SubscriptionState {
   constructor(
     snapshot: SubscriptionSnapshot,
     private readonly clock: () => number = () => Date.now(),
-    /** `consistentRecords` (0.5.0, features.ts): the record semantics documented in docs/api.md. */
-    private readonly rules: { consistentRecords?: boolean } = {},
+    /**
+     * `consistentRecords` (0.5.0, features.ts): the record semantics documented in docs/api.md. `refundLedger`
+     * (0.6.0): refunds are planned against `refundable`, not the trimmed lists.
+     */
+    private readonly rules: { consistentRecords?: boolean; refundLedger?: boolean } = {},
   ) {
     this.#s = snapshot;
     // Snapshots carried by runs before 0.3.0 lack these.
     snapshot.openAttempt ??= null;
     snapshot.refundRetries ??= [];
     snapshot.appliedUpdates ??= [];
+    // A run continued from one before 0.6.0 starts its ledger from what the lists still hold.
+    if (rules.refundLedger === true) snapshot.refundable ??= ledgerFromLists(snapshot);
   }
 
   /** Read-only: the snapshot changes only through this class. */
@@ -134,6 +139,7 @@ export class SubscriptionState {
     if (i >= 0) this.#s.charges[i] = record;
     else this.#s.charges.push(record);
     if (this.#s.charges.length > RETAINED.charges) this.#s.charges.splice(0, this.#s.charges.length - RETAINED.charges);
+    if (record.outcome === 'succeeded' && record.gatewayTransactionId) this.ledgerPayment(record as ChargeRecord & { gatewayTransactionId: string });
     // The refunded authorization minimum is Chargeloop's mechanics, not a payment for anything (0.5.0).
     const minimum = this.isAuthorizationMinimum(record) && (this.rules.consistentRecords === true || record.kind === 'card_update');
     if (record.outcome === 'succeeded' && !minimum) this.#s.lastPayment = record;
@@ -148,8 +154,27 @@ export class SubscriptionState {
     return record.kind === 'card_update' || (record.kind === 'authorization' && !this.#s.authorization.isFirstInvoice);
   }
 
+  /** The refundable payment of this reference (0.6.0), or undefined (before 0.6.0, or not a retained payment). */
+  refundable(reference: string): Sealed<RefundableCharge> | undefined {
+    return this.#s.refundable?.find((c) => c.reference === reference);
+  }
+
+  private ledgerPayment(record: ChargeRecord & { gatewayTransactionId: string }): void {
+    const ledger = this.#s.refundable;
+    if (!ledger) return;
+    const entry = ledger.find((c) => c.reference === record.reference);
+    if (entry) Object.assign(entry, { gatewayTransactionId: record.gatewayTransactionId, amount: record.amount, at: record.at });
+    else ledger.push({ reference: record.reference, gatewayTransactionId: record.gatewayTransactionId, amount: record.amount, refunded: 0, issued: 0, at: record.at });
+    if (ledger.length > RETAINED.refundable) ledger.splice(0, ledger.length - RETAINED.refundable);
+  }
+
   recordRefund(record: RefundRecord): void {
     const i = this.#s.refunds.findIndex((r) => r.reference === record.reference);
+    const entry = this.#s.refundable?.find((c) => c.reference === record.chargeReference);
+    if (entry) {
+      if (i < 0) entry.issued += 1;
+      entry.refunded += countsAgainst(record) - (i >= 0 ? countsAgainst(this.#s.refunds[i]!) : 0);
+    }
     if (i >= 0) this.#s.refunds[i] = record;
     else this.#s.refunds.push(record);
     if (this.#s.refunds.length > RETAINED.refunds) this.#s.refunds.splice(0, this.#s.refunds.length - RETAINED.refunds);
@@ -205,7 +230,8 @@ export class SubscriptionState {
    */
   recordFirstRefund(r: { chargeReference: string; amount: Money; reason: string }): string | null {
     const reference = refundReference(r.chargeReference);
-    if (this.#s.refunds.some((x) => x.reference === reference)) return null;
+    // The ledger still knows a first refund whose record the list has dropped.
+    if (this.#s.refunds.some((x) => x.reference === reference) || (this.refundable(r.chargeReference)?.issued ?? 0) > 0) return null;
     this.recordRefund({ reference, chargeReference: r.chargeReference, amount: r.amount, status: 'pending', reason: r.reason, at: iso(this.now()) });
     return reference;
   }
@@ -607,4 +633,17 @@ export class SubscriptionState {
     this.#s.pendingPlan = plan;
     this.changed();
   }
+}
+
+/** What a refund takes from its charge: everything but a failed one. */
+const countsAgainst = (r: Pick<RefundRecord, 'status' | 'amount'>): number => (r.status === 'failed' ? 0 : r.amount.amount);
+
+/** The ledger of a snapshot carried by a run before 0.6.0: its retained successful payments and their refunds. */
+function ledgerFromLists(s: SubscriptionSnapshot): RefundableCharge[] {
+  return s.charges.flatMap((c) => {
+    if (c.outcome !== 'succeeded' || !c.gatewayTransactionId) return [];
+    const mine = s.refunds.filter((r) => r.chargeReference === c.reference);
+    const refunded = mine.reduce((sum, r) => sum + countsAgainst(r), 0);
+    return [{ reference: c.reference, gatewayTransactionId: c.gatewayTransactionId, amount: c.amount, refunded, issued: mine.length, at: c.at }];
+  });
 }

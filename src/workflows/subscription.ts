@@ -87,7 +87,7 @@ async function continueAsNewBefore030(run: Run): Promise<void> {
  */
 export async function subscriptionWorkflow(arg: SubscriptionInput | ContinuedSubscription): Promise<SubscriptionView> {
   const f = decideFeatures();
-  const sub = new SubscriptionState(isContinued(arg) ? arg.snapshot : firstSnapshot(arg, Date.now()), undefined, { consistentRecords: f.consistentRecords });
+  const sub = new SubscriptionState(isContinued(arg) ? arg.snapshot : firstSnapshot(arg, Date.now()), undefined, { consistentRecords: f.consistentRecords, refundLedger: f.refundLedger });
   const run: Run = { sub, co: new Coordination(), f };
   const visibility = new Visibility(sub, f.lastChargeOutcomeVisible);
   sub.onChange = () => visibility.publish();

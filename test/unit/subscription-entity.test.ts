@@ -31,10 +31,10 @@ function input(overrides: Partial<SubscriptionInput> = {}): SubscriptionInput {
 }
 
 /** An entity already active on cycle 1, with a controllable clock. */
-function activeEntity(gateway: SubscriptionInput['gateway'] = 'paystack') {
+function activeEntity(gateway: SubscriptionInput['gateway'] = 'paystack', rules: { refundLedger?: boolean } = {}) {
   const clock = { now: T0 };
   const currency = gateway === 'razorpay' ? 'INR' : 'NGN';
-  const sub = new SubscriptionState(firstSnapshot(input({ gateway, plan: { ...plan, currency } }), T0), () => clock.now);
+  const sub = new SubscriptionState(firstSnapshot(input({ gateway, plan: { ...plan, currency } }), T0), () => clock.now, rules);
   sub.authorize({ token: 'SECRET', last4: '4081', reusable: true }, { cycle: 1, attempt: 1, reference: 'sub-1-auth1', kind: 'authorization', amount: { amount: 500000, currency }, outcome: 'succeeded', gatewayTransactionId: 'tx-auth', at: '' });
   sub.startCalendar();
   sub.activateWithFirstPayment(sub.findCharge('sub-1-auth1')!);
@@ -144,6 +144,51 @@ describe('subscription entity', () => {
     expect(planRefund(sub, { chargeReference: 'sub-1-auth1', amount: 300001 })).toMatch(/exceeds/);
     sub.settleRefund('sub-1-auth1-r1', 'failed', 'bank said no');
     expect(planRefund(sub, { chargeReference: 'sub-1-auth1' })).toMatchObject({ amount: { amount: 500000 }, n: 2 });
+  });
+
+  describe('refunds planned against the payment ledger (0.6.0, refunds-from-ledger)', () => {
+    const ngn = (amount: number) => ({ amount, currency: 'NGN' as const });
+    /** Ten Flutterwave cycles, each paid on its fourth attempt: 40 attempts, far more than the 20 the view keeps. */
+    function tenHardCycles(sub: SubscriptionState): void {
+      for (let cycle = 2; cycle <= 11; cycle += 1) {
+        for (let attempt = 1; attempt <= 3; attempt += 1) sub.recordCharge({ cycle, attempt, reference: `sub-1-c${cycle}-a${attempt}`, kind: 'renewal', amount: ngn(500000), outcome: 'declined', reason: 'nsf', at: '' });
+        sub.recordCharge({ cycle, attempt: 4, reference: `sub-1-c${cycle}-a4`, kind: 'renewal', amount: ngn(500000), outcome: 'succeeded', gatewayTransactionId: `tx-${cycle}`, at: '' });
+      }
+    }
+
+    it('keeps a payment refundable after the view has dropped it among the declines', () => {
+      const before = activeEntity('flutterwave');
+      tenHardCycles(before.sub);
+      // Before 0.6.0: cycle 1's payment fell out of the last 20 attempts and could not be refunded.
+      expect(planRefund(before.sub, { chargeReference: 'sub-1-auth1' })).toMatch(/is not a successful charge/);
+      const { sub } = activeEntity('flutterwave', { refundLedger: true });
+      tenHardCycles(sub);
+      expect(sub.findCharge('sub-1-auth1')).toBeUndefined();
+      expect(planRefund(sub, { chargeReference: 'sub-1-auth1' })).toMatchObject({ charge: { reference: 'sub-1-auth1', gatewayTransactionId: 'tx-auth' }, amount: ngn(500000), n: 1 });
+      expect(planRefund(sub, { chargeReference: 'sub-1-c5-a2' })).toMatch(/is not a successful charge/);
+    });
+
+    it('counts every partial refund of a charge, however many the refunds list has dropped: no reference is reused', () => {
+      const { sub } = activeEntity('flutterwave', { refundLedger: true });
+      for (let n = 1; n <= 60; n += 1) {
+        const plan = planRefund(sub, { chargeReference: 'sub-1-auth1', amount: 1000 });
+        expect(plan).toMatchObject({ n });
+        sub.recordRefund({ reference: `sub-1-auth1-r${n}`, chargeReference: 'sub-1-auth1', amount: ngn(1000), status: 'pending', at: '' });
+        sub.settleRefund(`sub-1-auth1-r${n}`, n === 7 ? 'failed' : 'processed', n === 7 ? 'bank said no' : undefined);
+      }
+      expect(sub.s.refunds).toHaveLength(50);
+      // 59 of 60 took NGN 10.00 each (the 7th failed): NGN 4410.00 left, and the next refund is the 61st.
+      expect(planRefund(sub, { chargeReference: 'sub-1-auth1' })).toMatchObject({ amount: ngn(441000), n: 61 });
+      expect(planRefund(sub, { chargeReference: 'sub-1-auth1', amount: 441001 })).toMatch(/exceeds the NGN 4410.00 left/);
+    });
+
+    it('a run continued from one before 0.6.0 starts its ledger from the lists it carried', () => {
+      const old = activeEntity('flutterwave');
+      old.sub.recordRefund({ reference: 'sub-1-auth1-r1', chargeReference: 'sub-1-auth1', amount: ngn(200000), status: 'processed', at: '' });
+      const next = new SubscriptionState(structuredClone(old.sub.carried()), () => T0, { refundLedger: true });
+      expect(next.refundable('sub-1-auth1')).toMatchObject({ refunded: 200000, issued: 1 });
+      expect(planRefund(next, { chargeReference: 'sub-1-auth1' })).toMatchObject({ amount: ngn(300000), n: 2 });
+    });
   });
 
   it('a declined renewal moves Flutterwave to past_due with a retry in 30 minutes, then unpaid when exhausted', () => {
