@@ -1,7 +1,7 @@
 import { authorizationReference, chargeReference, refundReference } from '../../src/shared/ids';
 import { cancelUpdate, refundUpdate, stateQuery } from '../../src/shared/messages';
 import { declined, FakeActivities, monthly, succeeded } from './support/fake-activities';
-import { DAY, skipTo, startActive, subscriptionInput, useHarness, withWorker } from './support/harness';
+import { DAY, recordHistory, skipTo, startActive, subscriptionInput, useHarness, withWorker } from './support/harness';
 
 /**
  * 0.6.0 (`refunds-from-ledger`): what can be refunded does not depend on how many attempts the view keeps. Before, a
@@ -31,6 +31,7 @@ describe('refunds of older payments (0.6.0)', () => {
       await expect(handle.executeUpdate(refundUpdate, { args: [{ chargeReference: authorizationReference(id) }] })).rejects.toThrow();
       const refunds = fake.callsOf('refundCharge').map((c) => c.input.reference);
       expect(refunds.filter((r) => r === refundReference(authorizationReference(id)))).toHaveLength(1);
+      await recordHistory(h, 'flutterwave-refund-older-payment', handle);
     });
   });
 });
