@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import request from 'supertest';
 import { paystackWebhook } from '../../../src/gateways/paystack/webhook';
-import { gatewayEventSignal } from '../../../src/shared/messages';
+import { gatewayEventSignals } from '../../../src/shared/messages';
 import { SIGNAL_DEADLINE_MS } from '../../../src/temporal/subscriptions';
 import { bearer, testApp } from '../../helpers/api';
 import { testConnections } from '../../helpers/gateway-connections';
@@ -29,11 +29,11 @@ describe('the API over its Temporal facade and the gateway connections', () => {
   const connections = testConnections();
   const app = testApp(recordingClient, 'q', { connections });
 
-  it('webhooks signal gatewayEventSignal on the subscription workflow id, under a bounded deadline', async () => {
+  it('webhooks signal the event under its type name (gateway.charge.succeeded) on the subscription workflow id, under a bounded deadline', async () => {
     const body = JSON.stringify({ event: 'charge.success', data: { id: 9, status: 'success', reference: 'sub-7-c3-a2', amount: 100, currency: 'NGN' } });
     const res = await request(app).post('/webhooks/paystack/paystack-test').set('content-type', 'application/json').set(paystackWebhook.sign(body, connections.get('paystack-test')!)).send(body);
     expect(res.status).toBe(200);
-    expect(signalled).toEqual([{ workflowId: 'subscription-sub-7', signal: gatewayEventSignal, args: [expect.objectContaining({ type: 'charge.succeeded', reference: 'sub-7-c3-a2' })] }]);
+    expect(signalled).toEqual([{ workflowId: 'subscription-sub-7', signal: gatewayEventSignals['charge.succeeded'], args: [expect.objectContaining({ type: 'charge.succeeded', reference: 'sub-7-c3-a2' })] }]);
     // Bounded well inside Razorpay's 5 s delivery timeout, so a Temporal outage reaches the gateway as a 503.
     expect(deadlines).toHaveLength(1);
     expect(deadlines[0]! - Date.now()).toBeLessThanOrEqual(SIGNAL_DEADLINE_MS);
