@@ -28,6 +28,14 @@ export const EXPECTED_WARNINGS: readonly ExpectedWarning[] = [
       isUnavailable(meta.error),
   },
   {
+    why:
+      'At shutdown each worker tells the server it is leaving (ShutdownWorker) so the server ends its long polls at once. ' +
+      'When the server is stopping with the same Ctrl-C the call fails, whatever the status; the polls then just expire ' +
+      'on the server, and nothing is lost.',
+    onlyAtShutdown: true,
+    matches: (message, meta) => meta.sdkComponent === 'core' && message.startsWith('shutdown_worker rpc errored during worker shutdown: Status { code: '),
+  },
+  {
     why: 'The charge workers (subscription-workers.ts) run only chargeCard on their charge queues, by design: not polling for workflow tasks there is intended.',
     onlyAtShutdown: false,
     matches: (message, meta) => meta.sdkComponent === 'worker' && message === 'No workflows registered, not polling for workflow tasks',

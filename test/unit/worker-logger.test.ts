@@ -76,6 +76,16 @@ describe('WorkerLogger demotes only the expected warnings', () => {
     expect(lines.map((l) => l.level)).toEqual(['WARN', 'DEBUG', 'DEBUG', 'DEBUG', 'DEBUG']);
   });
 
+  it('demotes each worker\'s failed ShutdownWorker call once shutdown began, not before', () => {
+    const { logger, lines } = recording();
+    const message = 'shutdown_worker rpc errored during worker shutdown: Status { code: Unknown, message: "transport error", source: None }';
+    logger.warn(message, { sdkComponent: 'core', target: 'temporalio_sdk_core::worker' });
+    logger.beginShutdown();
+    logger.warn(message, { sdkComponent: 'core', target: 'temporalio_sdk_core::worker' });
+    logger.warn(message, { sdkComponent: 'worker' });
+    expect(lines.map((l) => l.level)).toEqual(['WARN', 'DEBUG', 'WARN']);
+  });
+
   it('keeps warnings at shutdown that are news: another status, another call, another component, the final loss of a report, an activity failure', () => {
     const { logger, lines } = recording();
     logger.beginShutdown();
