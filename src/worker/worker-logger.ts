@@ -1,5 +1,5 @@
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
-import { EXPECTED_WARNINGS } from './expected-warnings';
+import { EXPECTED_LINES } from './expected-lines';
 
 const SEVERITY: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
 
@@ -22,7 +22,7 @@ function withoutTokens(meta: LogMetadata | undefined): LogMetadata | undefined {
 
 /**
  * The worker's Runtime logger: task tokens dropped from meta at INFO and above (kept at DEBUG and TRACE, where
- * someone debugging a task may need them), and the warnings listed in expected-warnings.ts demoted to DEBUG when
+ * someone debugging a task may need them), and the lines listed in expected-lines.ts demoted to DEBUG when
  * they are expected (most only once shutdown began). Everything else passes through unchanged.
  */
 export class WorkerLogger implements Logger {
@@ -30,13 +30,13 @@ export class WorkerLogger implements Logger {
 
   constructor(private readonly downstream: Logger) {}
 
-  /** From now on the warnings an orderly shutdown causes are expected (main.ts calls this on SIGINT/SIGTERM). */
+  /** From now on the lines an orderly shutdown causes are expected (main.ts calls this on SIGINT/SIGTERM). */
   beginShutdown(): void {
     this.shuttingDown = true;
   }
 
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
-    const expected = level === 'WARN' && EXPECTED_WARNINGS.some((w) => (!w.onlyAtShutdown || this.shuttingDown) && w.matches(message, meta ?? {}));
+    const expected = EXPECTED_LINES.some((l) => l.level === level && (!l.onlyAtShutdown || this.shuttingDown) && l.matches(message, meta ?? {}));
     const effective: LogLevel = expected ? 'DEBUG' : level;
     this.downstream.log(effective, message, SEVERITY[effective] >= SEVERITY.INFO ? withoutTokens(meta) : meta);
   }

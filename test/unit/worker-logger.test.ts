@@ -105,6 +105,19 @@ describe('WorkerLogger demotes only the expected warnings', () => {
     expect(lines.map((l) => l.level)).toEqual(['DEBUG', 'WARN']);
   });
 
+  it('demotes "no Nexus services registered" at any time: Chargeloop has none, by design', () => {
+    const { logger, lines } = recording();
+    logger.info('No Nexus services registered, not polling for Nexus tasks', { sdkComponent: 'worker', taskQueue: 'chargeloop-subscriptions' });
+    logger.warn('No Nexus services registered, not polling for Nexus tasks', { sdkComponent: 'worker', taskQueue: 'chargeloop-subscriptions' });
+    expect(lines.map((l) => l.level)).toEqual(['DEBUG', 'WARN']);
+  });
+
+  it('demotes the orderly lifecycle of every worker, not a failed one', () => {
+    const { logger, lines } = recording();
+    for (const state of ['RUNNING', 'STOPPING', 'DRAINING', 'DRAINED', 'STOPPED', 'FAILED']) logger.info('Worker state changed', { sdkComponent: 'worker', taskQueue: 'q', state });
+    expect(lines.map((l) => l.level)).toEqual(['DEBUG', 'DEBUG', 'DEBUG', 'DEBUG', 'DEBUG', 'INFO']);
+  });
+
   it('never demotes an error', () => {
     const { logger, lines } = recording();
     logger.beginShutdown();
