@@ -9,6 +9,11 @@ export interface ProcessSpec {
   env: NodeJS.ProcessEnv;
   /** Where output goes: a file (tests, chaos), or this process's stdout with a `[name]` prefix (npm run cluster). */
   output: { file: string } | 'prefixed';
+  /**
+   * Lines expected while this process stops in an orderly way (after `stop()` began), left out of the prefixed
+   * terminal output so Ctrl-C reads cleanly; a log file keeps every line.
+   */
+  quietWhileStopping?: (line: string) => boolean;
 }
 
 /**
@@ -48,7 +53,10 @@ export class ManagedProcess {
           buf += chunk.toString();
           const lines = buf.split('\n');
           buf = lines.pop() ?? '';
-          for (const line of lines) process.stdout.write(`[${this.spec.name}] ${line}\n`);
+          for (const line of lines) {
+            if (this.expecting && this.spec.quietWhileStopping?.(line)) continue;
+            process.stdout.write(`[${this.spec.name}] ${line}\n`);
+          }
         });
       }
     } else {

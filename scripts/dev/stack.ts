@@ -84,6 +84,9 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
   };
 
   const stop = async (): Promise<void> => {
+    // The worker drains before Temporal stops: against a stopped server it would retry every report it still holds
+    // (a warning each, and a lost result per activity). Temporal's own orderly-stop lines stay out of the terminal
+    // (temporal-shutdown-noise.ts); its log file, in 'files' mode, keeps them.
     const order = ['api', 'sandbox', 'worker', 'ui', 'codec', 'temporal'];
     for (const name of order) await Promise.all(started.filter((p) => p.spec.name === name).map((p) => p.stop('SIGTERM', 15_000)));
     await connection?.close().catch(() => undefined);

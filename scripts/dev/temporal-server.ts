@@ -4,6 +4,7 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { registerSearchAttributes } from '../../src/temporal/register-search-attributes';
 import { ManagedProcess, waitFor, type ProcessSpec } from '../cluster/process';
+import { temporalShutdownNoise } from './temporal-shutdown-noise';
 
 const root = resolve(__dirname, '../..');
 
@@ -42,6 +43,7 @@ export function devTemporalProcess(opts: { ports: DevTemporalPorts; sqliteFile: 
     args: ['--config-file', resolve(root, 'config/temporal/dev.yaml'), '--allow-no-auth', 'start'],
     cwd: root,
     output: opts.output,
+    quietWhileStopping: temporalShutdownNoise(ports),
     env: {
       ...process.env,
       TEMPORAL_SQLITE_FILE: opts.sqliteFile,

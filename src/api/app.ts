@@ -75,7 +75,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(httpMetrics(metrics));
 
   // Unauthenticated: probes, the scraper, the API description, and gateway webhooks (verified by signature).
-  app.use(createHealthRouter({ temporal: deps.temporal, log: (reason) => logger.warn({ reason }, 'not ready: Temporal is not reachable') }));
+  const notReady = { temporal: 'not ready: Temporal is not reachable', worker: 'not ready: no worker is polling the task queue' } as const;
+  app.use(createHealthRouter({ temporal: deps.temporal, log: (r) => logger.warn({ reason: r.reason }, notReady[r.missing]) }));
   if (deps.serveMetrics ?? true) app.use(createMetricsRouter(metrics));
   app.use(createDocsRouter(buildOpenApiDocument()));
   app.use('/webhooks', webhookMetrics(metrics, GATEWAYS));

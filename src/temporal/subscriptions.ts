@@ -9,6 +9,7 @@ import { createSubscription, type CreatedSubscription, type CreateSubscriptionOp
 import { SubscriptionNotFoundError } from './errors';
 import { listSubscriptions, type SubscriptionPage } from './list-subscriptions';
 import type { PageTokens } from './page-token';
+import { checkReadiness, type Readiness } from './readiness';
 import { runSubscriptionUpdate } from './subscription-updates';
 import { cardLookupQuery, type SubscriptionFilters } from './visibility-query';
 
@@ -88,9 +89,12 @@ export class SubscriptionsFacade {
     return (res.executions ?? []).map((e) => subscriptionIdFromWorkflowId(e.execution?.workflowId ?? '')).filter((id): id is string => id !== undefined);
   }
 
-  /** Resolves when Temporal answers before `deadline` (epoch ms); rejects with the reason otherwise. */
-  async ready(deadline: number): Promise<void> {
-    await this.client.connection.withDeadline(deadline, () => this.client.workflowService.getSystemInfo({}));
+  /**
+   * Whether requests can be served: Temporal answers before `deadline` (epoch ms) and a worker has polled the
+   * subscriptions task queue recently (see readiness.ts); otherwise which part is missing, and why (for the log).
+   */
+  ready(deadline: number): Promise<Readiness> {
+    return checkReadiness(this.client, this.taskQueue, deadline);
   }
 
   /** Runs `fn` with every Temporal call inside it bounded by `deadline` (epoch ms). */

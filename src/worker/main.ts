@@ -1,4 +1,4 @@
-import { NativeConnection, Runtime, DefaultLogger, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, DefaultLogger, makeTelemetryFilterString, type WorkerOptions } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { chargeRates } from '../config/charge-rates';
 import { loadConnections } from '../gateways/connections';
@@ -6,6 +6,7 @@ import { chargeloopDataConverter } from '../temporal/codec/data-converter';
 import { createWorkerActivities } from './activities';
 import { workflowBundlerOptions } from './bundle-options';
 import { SubscriptionWorkers } from './subscription-workers';
+import { WorkerLogger } from './worker-logger';
 
 /**
  * Worker process: runs subscription workflows and their activities, and polls every connection's charge queue at
@@ -14,13 +15,20 @@ import { SubscriptionWorkers } from './subscription-workers';
 async function main(): Promise<void> {
   const config = loadConfig();
   const connections = loadConnections();
+  const debug = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace';
+  const logger = new WorkerLogger(new DefaultLogger(debug ? 'DEBUG' : 'INFO'));
+  // The Runtime turns these signals into a graceful worker shutdown: no new tasks, in-flight activities get shutdownGraceTime.
+  const shutdownSignals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  for (const signal of shutdownSignals) process.once(signal, () => logger.beginShutdown());
   Runtime.install({
-    logger: new DefaultLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'INFO'),
-    // The Runtime turns these signals into a graceful worker shutdown: no new tasks, in-flight activities get shutdownGraceTime.
-    shutdownSignals: ['SIGINT', 'SIGTERM'],
-    ...(config.WORKER_METRICS_ADDRESS
-      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } }
-      : {}),
+    logger,
+    shutdownSignals,
+    telemetryOptions: {
+      // Core's own lines (gRPC retries, poll errors) through the same logger, so its token and expected-warning rules
+      // apply to them too; without `forward` Core prints straight to stderr. Same levels as the SDK's default filter.
+      logging: { forward: {}, filter: makeTelemetryFilterString({ core: debug ? 'DEBUG' : 'WARN', other: 'ERROR' }) },
+      ...(config.WORKER_METRICS_ADDRESS ? { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } : {}),
+    },
   });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   try {

@@ -1,24 +1,33 @@
 import { Router } from 'express';
+import type { Readiness } from '../../temporal/readiness';
 import type { SubscriptionsFacade } from '../../temporal/subscriptions';
 import { sendProblem } from '../middleware/errors';
 import { serviceUnavailable } from '../problem';
 
-/** `/healthz`: the process is up. `/readyz`: Temporal answers within the deadline, so requests can be served. */
-export function createHealthRouter(deps: { temporal: Pick<SubscriptionsFacade, 'ready'>; readinessTimeoutMs?: number; log?: (reason: string) => void }): Router {
+export type NotReady = Exclude<Readiness, { ready: true }>;
+
+/** What the unauthenticated probe may say: the missing part, never an address or a gRPC error (those go to `log`). */
+const publicDetail = (r: NotReady): string =>
+  r.missing === 'temporal' ? 'Temporal is not reachable.' : `No worker is polling task queue ${r.taskQueue}.`;
+
+/**
+ * `/healthz`: the process is up. `/readyz`: requests can be served, i.e. Temporal answers within the deadline and a
+ * worker polls the subscriptions task queue (without one, a create would wait for a checkout that never opens).
+ */
+export function createHealthRouter(deps: { temporal: Pick<SubscriptionsFacade, 'ready'>; readinessTimeoutMs?: number; log?: (notReady: NotReady) => void }): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
     const deadline = Date.now() + (deps.readinessTimeoutMs ?? 2000);
-    try {
-      await deps.temporal.ready(deadline);
+    const readiness = await deps.temporal.ready(deadline);
+    if (readiness.ready) {
       res.json({ status: 'ready' });
-    } catch (err) {
-      // The reason (addresses, gRPC detail) goes to the log only: the probe is unauthenticated.
-      deps.log?.(err instanceof Error ? err.message : String(err));
-      sendProblem(res, serviceUnavailable('Temporal is not reachable.'));
+      return;
     }
+    deps.log?.(readiness);
+    sendProblem(res, serviceUnavailable(publicDetail(readiness)));
   });
   return router;
 }
