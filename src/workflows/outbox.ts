@@ -1,5 +1,6 @@
 import { CancellationScope, condition, isCancellation, log } from '@temporalio/workflow';
 import { confirmedNotifier, notifier } from './activity-proxies';
+import type { MerchantEvent } from '../shared/merchant-events';
 import type { Run } from './run';
 
 /**
@@ -22,7 +23,7 @@ export async function runOutbox(run: Run): Promise<void> {
     };
     const proxy = run.f.abandonedDeliveryConfirmed ? confirmedNotifier : notifier;
     try {
-      await scope.run(() => proxy.notifyMerchant.executeWithOptions({ summary: `notify ${event.type} #${event.sequence}` }, [event]));
+      await scope.run(() => proxy.notifyMerchant.executeWithOptions({ summary: deliverySummary(event) }, [event]));
     } catch (err) {
       // Since 0.4.0 an abandoned delivery keeps its event however the attempt in flight ended (cancelled, or failed
       // after the cancel was requested): the next run sends it again. Before, only a cancellation did.
@@ -56,4 +57,18 @@ export function releaseOutbox(run: Run): void {
 export async function drainOutbox(run: Run, andAlso: () => boolean): Promise<void> {
   releaseOutbox(run);
   await condition(() => run.sub.s.outbox.length === 0 && !run.co.sending && andAlso());
+}
+
+/**
+ * The delivery's line in the Temporal UI timeline. A charge activity's summary is written before its outcome is known
+ * (and shows green whatever the gateway said), so the delivery that follows says what happened: the reference and
+ * the reason of a decline or failure. Summaries are metadata, not commands: older histories replay with theirs.
+ */
+export function deliverySummary(event: Pick<MerchantEvent, 'type' | 'sequence' | 'subscriptionId' | 'data'>): string {
+  const { reason } = event.data;
+  // The subscription is the workflow's own id: `c2-a1`, not `<id>-c2-a1`.
+  const reference = event.data.reference?.startsWith(`${event.subscriptionId}-`) ? event.data.reference.slice(event.subscriptionId.length + 1) : event.data.reference;
+  const what = [reference, reason].filter((x): x is string => typeof x === 'string' && x.length > 0).join(': ');
+  const line = `notify ${event.type} #${event.sequence}${what ? ` (${what})` : ''}`;
+  return line.length > 160 ? `${line.slice(0, 159)}…` : line;
 }
