@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { GATEWAYS } from './gateway-policy';
 import { SubscriptionIdSchema } from './ids';
-import { CurrencySchema, MinorUnitsSchema } from './money';
+import { CurrencySchema, PositiveMinorUnitsSchema } from './money';
 import { shareable } from './shareable-schema';
 
 export const GatewaySchema = shareable(z.enum(GATEWAYS));
@@ -29,7 +29,7 @@ export type BillingInterval = z.infer<typeof BillingIntervalSchema>;
 export const PlanSchema = shareable(z
   .object({
     id: z.string().min(1).max(64),
-    amount: MinorUnitsSchema.refine((n) => n > 0, 'must be greater than 0'),
+    amount: PositiveMinorUnitsSchema,
     currency: CurrencySchema,
     interval: BillingIntervalSchema,
     intervalCount: z.number().int().min(1).max(365).default(1),
