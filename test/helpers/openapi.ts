@@ -25,6 +25,16 @@ export function operation(method: string, template: string): Operation {
   return op;
 }
 
+/** The operation's documented request body example (application/json). */
+export const exampleBody = (op: Operation): unknown => op.requestBody?.content['application/json']?.example;
+
+/** The path with each parameter replaced by its documented example. */
+export const concrete = (template: string, op: Operation): string =>
+  template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const example = op.parameters?.find((p) => p.name === name && p.in === 'path')?.example;
+    return typeof example === 'string' ? example : name;
+  });
+
 /** The schema with `#/components/schemas/...` references replaced by what they name (the document has no cycles). */
 function resolved(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(resolved);
