@@ -49,7 +49,7 @@ export const incompleteExample: SubscriptionView = {
   lastAttempt: null,
   charges: [],
   refunds: [],
-  eventSequence: 1,
+  eventSequence: 0,
   createdAt: '2026-04-01T09:00:00.000Z',
   updatedAt: '2026-04-01T09:00:00.000Z',
 };
@@ -84,8 +84,8 @@ export const activeExample: SubscriptionView = {
     { cycle: 0, attempt: 1, reference: `${id}-auth1`, kind: 'authorization', amount: ngn(5000), outcome: 'succeeded', gatewayTransactionId: '4099260516', at: '2026-04-01T09:02:11.000Z' },
     cycle1,
   ],
-  refunds: [{ reference: `${id}-auth1-r1`, chargeReference: `${id}-auth1`, amount: ngn(5000), status: 'processed', at: '2026-04-01T09:02:13.000Z' }],
-  eventSequence: 5,
+  refunds: [{ reference: `${id}-auth1-r1`, chargeReference: `${id}-auth1`, amount: ngn(5000), status: 'processed', reason: 'authorization charge', at: '2026-04-01T09:02:13.000Z' }],
+  eventSequence: 3,
   updatedAt: '2026-04-03T10:15:00.000Z',
 };
 

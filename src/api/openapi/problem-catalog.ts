@@ -90,7 +90,7 @@ export const PROBLEMS = {
   ),
   timeSkippingUnavailable: entry(
     'The Temporal server cannot skip time for one execution (it needs server 1.32.2 or later, as `npm run dev` runs).',
-    new Problem(409, 'Time skipping unavailable', 'The Temporal server does not allow time skipping here (12 UNIMPLEMENTED: unknown method UpdateWorkflowExecutionOptions); run a server v1.32+ with frontend.WorkflowTimeSkippingEnabled (npm run dev does).'),
+    new Problem(409, 'Time skipping unavailable', 'The Temporal server does not allow time skipping here (3 INVALID_ARGUMENT: error parsing UpdateMask: proto: invalid path "time_skipping_config" for message "temporal.api.workflow.v1.WorkflowExecutionOptions"); run a server v1.32+ with frontend.WorkflowTimeSkippingEnabled (npm run dev does).'),
   ),
   clockAdvancing: entry(
     'An advance is still running.',
