@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { parseConnections, publicConnectionView } from '../../gateways/connections';
+import { parseConnections, publicConnectionView, type GatewayConnection } from '../../gateways/connections';
 import { setupChecklist } from '../../gateways/setup-checklist';
 import type { SubscriptionView } from '../../shared/state';
 import type { TestClockView } from '../routes/test-clock-schemas';
@@ -109,13 +109,15 @@ export const advancingClockExample: TestClockView = {
 
 export const readyClockExample: TestClockView = { ...advancingClockExample, status: 'ready', currentTime: advancingClockExample.targetTime! };
 
-/** The connection view as the gateways router builds it, from an example connection entry (no secret leaves). */
+/** The examples' connection, parsed as the API parses its configuration (placeholder keys: none ever leaves). */
+export const exampleConnection: GatewayConnection = parseConnections({
+  [EXAMPLE_CONNECTION_ID]: { gateway: 'paystack', mode: 'test', baseUrl: 'http://127.0.0.1:4010/paystack', keys: { secretKey: 'sk_test_example', subaccountCode: 'ACCT_example' } },
+}).get(EXAMPLE_CONNECTION_ID)!;
+
+/** The connection view as the gateways router builds it. */
 export const gatewayExample: z.output<typeof GatewayConnectionViewSchema> = (() => {
-  const connections = parseConnections({
-    [EXAMPLE_CONNECTION_ID]: { gateway: 'paystack', mode: 'test', baseUrl: 'http://127.0.0.1:4010/paystack', keys: { secretKey: 'sk_test_example', subaccountCode: 'ACCT_example' } },
-  });
   const webhookUrl = `https://billing.example.com/webhooks/paystack/${EXAMPLE_CONNECTION_ID}`;
-  const connection = connections.get(EXAMPLE_CONNECTION_ID)!;
+  const connection = exampleConnection;
   return { ...publicConnectionView(connection), webhookUrl, status: { state: 'connected', checkedAt: '2026-04-01T08:59:58.000Z' }, setupChecklist: setupChecklist('paystack', webhookUrl).map((item) => ({ ...item })) };
 })();
 

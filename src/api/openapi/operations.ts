@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { SubscriptionViewSchema } from '../../shared/state';
 import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency-key';
+import { fieldErrorsFromZod, validationProblem, type Problem } from '../problem';
 import { ProblemSchema } from '../schemas';
 import { jsonSchema, type JsonSchema } from './json-schema';
 import { PROBLEMS, type ProblemName } from './problem-catalog';
@@ -31,9 +32,10 @@ function checked<T>(schema: z.ZodType, example: T, what: string): T {
 
 /**
  * The problems an operation can answer, grouped by status. Each status says when it happens and carries one
- * example per cause, built like the route builds it; `at` is the example request's path (the problem's instance).
+ * example per cause, built like the route builds it; `at` is the example request's path (the problem's instance),
+ * and `own` replaces a catalog example with the operation's own (its 422 from its own schema).
  */
-export function problemResponses(at: string, names: readonly ProblemName[]): Record<string, JsonSchema> {
+export function problemResponses(at: string, names: readonly ProblemName[], own: Partial<Record<ProblemName, Problem>> = {}): Record<string, JsonSchema> {
   const byStatus = new Map<number, ProblemName[]>();
   for (const name of new Set(names)) {
     const status = PROBLEMS[name].problem.status;
@@ -49,7 +51,8 @@ export function problemResponses(at: string, names: readonly ProblemName[]): Rec
             schema: outputSchema(ProblemSchema),
             examples: Object.fromEntries(
               group.map((name) => {
-                const { problem, noInstance } = PROBLEMS[name];
+                const { noInstance } = PROBLEMS[name];
+                const problem = own[name] ?? PROBLEMS[name].problem;
                 return [name, { summary: problem.title, value: checked(ProblemSchema, problem.toJSON(noInstance ? undefined : at), name) }];
               }),
             ),
@@ -99,3 +102,13 @@ export const IDEMPOTENCY_PARAM: JsonSchema = {
   schema: { type: 'string', minLength: 1, maxLength: 255, pattern: IDEMPOTENCY_KEY_PATTERN.source },
   example: '8d3f0c2e-5b7a-4e1d-9c6f-2a4b8e0d1f3c',
 };
+
+/**
+ * The 422 a route answers for `invalid`, from its own zod schema: the messages and field paths are the ones the API
+ * sends, not a copy. Throws when `invalid` is valid, so the example cannot quietly stop being a refusal.
+ */
+export function validationExample(schema: z.ZodType, invalid: unknown): Problem {
+  const parsed = schema.safeParse(invalid);
+  if (parsed.success) throw new Error(`OpenAPI validation example is valid: ${JSON.stringify(invalid)}`);
+  return validationProblem(fieldErrorsFromZod(parsed.error));
+}

@@ -1,6 +1,7 @@
 import { GATEWAYS } from '../../shared/gateway-policy';
+import { SubscriptionIdSchema } from '../../shared/ids';
 import { IDEMPOTENCY_HEADER } from '../idempotency-key';
-import { Problem } from '../problem';
+import { fieldErrorsFromZod, Problem, validationProblem } from '../problem';
 import { EXAMPLE_SUBSCRIPTION_ID } from './example-requests';
 
 /**
@@ -54,15 +55,11 @@ export const PROBLEMS = {
   notUtf8: entry('A charset or Content-Encoding the JSON parser does not read.', new Problem(415, 'Unsupported media type', 'Send UTF-8 JSON.')),
   validation: entry(
     'Invalid or unknown fields (schema, then the gateway connection\'s rules), each named in `errors`.',
-    new Problem(422, 'Validation failed', 'The paystack connection cannot run this subscription.', [
-      { field: 'plan.intervalCount', message: 'Paystack supports only single intervals (every month); intervalCount must be 1, got 2.' },
-    ]),
+    validationProblem([{ field: 'at', message: 'Invalid option: expected one of "now"|"period_end"' }]),
   ),
   invalidId: entry(
     'The `id` in the path is not a subscription id.',
-    new Problem(422, 'Validation failed', 'The request has invalid fields.', [
-      { field: 'id', message: 'must be 3-26 characters of letters, digits and "-", starting with a letter or digit' },
-    ]),
+    validationProblem(fieldErrorsFromZod(SubscriptionIdSchema.safeParse('x').error!, ['id'])),
   ),
   idempotencyKeyReused: entry(
     'The Idempotency-Key was already used with a different request.',

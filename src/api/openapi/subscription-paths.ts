@@ -1,14 +1,17 @@
 import type { z } from 'zod';
+import { validateSubscriptionForConnection } from '../../gateways/rules';
 import { SubscriptionIdSchema } from '../../shared/ids';
 import { CancelRequestSchema, ChangePlanRequestSchema, RefundRequestSchema } from '../../shared/messages';
 import { CreateSubscriptionBodySchema } from '../../shared/schemas';
 import { SubscriptionViewSchema } from '../../shared/state';
+import type { Problem } from '../problem';
+import { connectionRefusal } from '../routes/subscriptions-create';
 import { AdvanceTestClockRequestSchema, TestClockViewSchema } from '../routes/test-clock-schemas';
 import { EmptyBodySchema, ListSubscriptionsQuerySchema, SubscriptionPageSchema } from '../schemas';
 import { advanceTestClockExample, cancelExample, changePlanExample, createExample, EXAMPLE_SUBSCRIPTION_ID, refundExample } from './example-requests';
-import { activeExample, advancingClockExample, incompleteExample, pageExample, readyClockExample } from './example-views';
+import { activeExample, advancingClockExample, exampleConnection, incompleteExample, pageExample, readyClockExample } from './example-views';
 import { jsonSchema, type JsonSchema } from './json-schema';
-import { IDEMPOTENCY_PARAM, jsonRequest, jsonResponse, pathParam, problemResponses } from './operations';
+import { IDEMPOTENCY_PARAM, jsonRequest, jsonResponse, pathParam, problemResponses, validationExample } from './operations';
 import type { ProblemName } from './problem-catalog';
 import { POST_PROBLEMS, secured, TEMPORAL_PROBLEMS, withServerResponses } from './route-groups';
 
@@ -20,6 +23,13 @@ const BY_ID: ProblemName[] = ['invalidId', 'subscriptionNotFound'];
 function queryParams(schema: z.ZodObject): JsonSchema[] {
   const object = jsonSchema(schema, 'input') as { properties: Record<string, JsonSchema> };
   return Object.entries(object.properties).map(([name, s]) => ({ name, in: 'query', required: false, schema: s }));
+}
+
+/** The create's 422 from the gateway's rules: the example without a last name, billed every 2 months (Paystack needs both). */
+function createRefusal(): Problem {
+  const { lastName: _lastName, ...customer } = createExample.customer;
+  const body = CreateSubscriptionBodySchema.parse({ ...createExample, customer, plan: { ...createExample.plan, intervalCount: 2 } });
+  return connectionRefusal(exampleConnection.gateway, validateSubscriptionForConnection(body, exampleConnection));
 }
 
 /** A body for /pause, /resume, /retry, /card-update and /checkout/reissue: none, or `{}`. */
@@ -40,7 +50,9 @@ function operation(suffix: string, summary: string, description: string, [body, 
       requestBody: jsonRequest(body, example, required),
       responses: withServerResponses({
         '200': jsonResponse('The subscription after the operation.', SubscriptionViewSchema, activeExample),
-        ...problemResponses(at(suffix), [...POST_PROBLEMS, ...BY_ID, 'refused', 'operationFailed']),
+        ...problemResponses(at(suffix), [...POST_PROBLEMS, ...BY_ID, 'refused', 'operationFailed'], {
+          validation: validationExample(body, { ...(example as object), note: 'not a field' }),
+        }),
       }),
     },
   };
@@ -61,7 +73,9 @@ export const subscriptionPaths = (): JsonSchema => ({
       parameters: queryParams(ListSubscriptionsQuerySchema),
       responses: withServerResponses({
         '200': jsonResponse('One page.', SubscriptionPageSchema, pageExample),
-        ...problemResponses('/v1/subscriptions?status=active', [...TEMPORAL_PROBLEMS, 'validation', 'invalidPageToken']),
+        ...problemResponses('/v1/subscriptions?status=overdue', [...TEMPORAL_PROBLEMS, 'validation', 'invalidPageToken'], {
+          validation: validationExample(ListSubscriptionsQuerySchema, { status: 'overdue' }),
+        }),
       }),
     },
     post: {
@@ -76,7 +90,7 @@ export const subscriptionPaths = (): JsonSchema => ({
           Location: { schema: { type: 'string' }, example: at() },
           'Idempotent-Replayed': { schema: { type: 'string', enum: ['true'] }, description: 'Present on a replay only.' },
         }),
-        ...problemResponses('/v1/subscriptions', [...POST_PROBLEMS, 'subscriptionExists']),
+        ...problemResponses('/v1/subscriptions', [...POST_PROBLEMS, 'subscriptionExists'], { validation: createRefusal() }),
       }),
     },
   },
@@ -151,14 +165,11 @@ export const subscriptionPaths = (): JsonSchema => ({
         '202': jsonResponse('Advancing; poll the Location.', TestClockViewSchema, advancingClockExample, {
           Location: { schema: { type: 'string' }, example: at('/test-clock') },
         }),
-        ...problemResponses(at('/test-clock/advance'), [
-          ...POST_PROBLEMS,
-          ...BY_ID,
-          'liveConnection',
-          'clockAdvancing',
-          'subscriptionEnded',
-          'timeSkippingUnavailable',
-        ]),
+        ...problemResponses(
+          at('/test-clock/advance'),
+          [...POST_PROBLEMS, ...BY_ID, 'liveConnection', 'clockAdvancing', 'subscriptionEnded', 'timeSkippingUnavailable'],
+          { validation: validationExample(AdvanceTestClockRequestSchema, { by: '1mo', to: '2026-05-01T00:00:00Z' }) },
+        ),
       }),
     },
   },
