@@ -140,6 +140,8 @@ describe('OpenAPI constraints agree with what the API enforces', () => {
     ['POST', '/v1/subscriptions', { ...createExample, plan: { ...plan, amount: -5 } }, CreateSubscriptionBodySchema],
     ['POST', '/v1/subscriptions', { ...createExample, plan: { ...plan, amount: 1.5 } }, CreateSubscriptionBodySchema],
     ['POST', '/v1/subscriptions', { ...createExample, unknown: true }, CreateSubscriptionBodySchema],
+    ['POST', '/v1/subscriptions', { ...createExample, customer: { ...createExample.customer, lastName: '   ' } }, CreateSubscriptionBodySchema],
+    ['POST', '/v1/subscriptions', { ...createExample, customer: { ...createExample.customer, lastName: ' Obi ' } }, CreateSubscriptionBodySchema],
     ['POST', '/v1/subscriptions/{id}/plan', { ...plan, amount: 0 }, PlanSchema],
     ['POST', '/v1/subscriptions/{id}/plan', { ...plan, intervalCount: 0 }, PlanSchema],
     ['POST', '/v1/subscriptions/{id}/refunds', { chargeReference: 'sub-7f3a9c-c1-a1', amount: 0 }, RefundRequestSchema],

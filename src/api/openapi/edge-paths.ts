@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GATEWAYS } from '../../shared/gateway-policy';
 import { EXAMPLE_CONNECTION_ID, paystackWebhookExample } from './example-requests';
 import { gatewayExample, webhookAckExample } from './example-views';
 import { GatewayConnectionListSchema, GatewayConnectionViewSchema, WebhookAckSchema } from './external-schemas';
@@ -45,7 +46,10 @@ export const edgePaths = (): JsonSchema => ({
       description:
         "The raw body is verified against the connection's secret (`x-paystack-signature`, `verif-hash`, `x-razorpay-signature`) " +
         'before it is parsed. The example is Paystack\'s `charge.success`; a signed event for no Chargeloop subscription is `200` with `ignored`.',
-      parameters: [pathParam('gateway', 'paystack, flutterwave or razorpay.', 'paystack'), pathParam('connectionId', 'The connection the webhook is for.', EXAMPLE_CONNECTION_ID)],
+      parameters: [
+        pathParam('gateway', 'The connection\'s gateway.', 'paystack', { type: 'string', enum: [...GATEWAYS] }),
+        pathParam('connectionId', 'The connection the webhook is for.', EXAMPLE_CONNECTION_ID),
+      ],
       requestBody: jsonRequest(AnyJsonSchema, paystackWebhookExample),
       responses: withServerResponses({
         '200': jsonResponse('Accepted (also for duplicates and ignored events).', WebhookAckSchema, webhookAckExample),

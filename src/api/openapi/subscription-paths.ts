@@ -69,6 +69,7 @@ export const subscriptionPaths = (): JsonSchema => ({
     get: {
       tags: ['subscriptions'],
       summary: 'List subscriptions (Temporal visibility; newest first)',
+      description: 'Filters are ANDed and matched exactly. A query parameter not listed here is refused (422), like an unknown body field.',
       ...secured,
       parameters: queryParams(ListSubscriptionsQuerySchema),
       responses: withServerResponses({
