@@ -2,6 +2,7 @@ import { edgePaths } from './edge-paths';
 import type { JsonSchema } from './json-schema';
 import { componentSchemas } from './operations';
 import { subscriptionPaths } from './subscription-paths';
+import { testClockPaths } from './test-clock-paths';
 
 /**
  * The OpenAPI 3.1 document, built from the zod schemas the routes validate with, so the two cannot drift apart.
@@ -24,6 +25,6 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Json
       schemas: componentSchemas(),
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <key>`.' } },
     },
-    paths: { ...subscriptionPaths(), ...edgePaths() },
+    paths: { ...subscriptionPaths(), ...testClockPaths(), ...edgePaths() },
   };
 }

@@ -6,18 +6,17 @@ import { CreateSubscriptionBodySchema } from '../../shared/schemas';
 import { SubscriptionViewSchema } from '../../shared/state';
 import type { Problem } from '../problem';
 import { connectionRefusal } from '../routes/subscriptions-create';
-import { AdvanceTestClockRequestSchema, TestClockViewSchema } from '../routes/test-clock-schemas';
 import { EmptyBodySchema, ListSubscriptionsQuerySchema, SubscriptionPageSchema } from '../schemas';
-import { advanceTestClockExample, cancelExample, changePlanExample, createExample, EXAMPLE_SUBSCRIPTION_ID, refundExample } from './example-requests';
-import { activeExample, advancingClockExample, exampleConnection, incompleteExample, pageExample, readyClockExample } from './example-views';
+import { cancelExample, changePlanExample, createExample, EXAMPLE_SUBSCRIPTION_ID, refundExample } from './example-requests';
+import { activeExample, exampleConnection, incompleteExample, pageExample } from './example-views';
 import { jsonSchema, type JsonSchema } from './json-schema';
 import { IDEMPOTENCY_PARAM, jsonRequest, jsonResponse, pathParam, problemResponses, validationExample } from './operations';
 import type { ProblemName } from './problem-catalog';
 import { POST_PROBLEMS, secured, TEMPORAL_PROBLEMS, withServerResponses } from './route-groups';
 
-const ID_PARAM = pathParam('id', 'The subscription id.', EXAMPLE_SUBSCRIPTION_ID, jsonSchema(SubscriptionIdSchema, 'input'));
-const at = (suffix = ''): string => `/v1/subscriptions/${EXAMPLE_SUBSCRIPTION_ID}${suffix}`;
-const BY_ID: ProblemName[] = ['invalidId', 'subscriptionNotFound'];
+export const ID_PARAM = pathParam('id', 'The subscription id.', EXAMPLE_SUBSCRIPTION_ID, jsonSchema(SubscriptionIdSchema, 'input'));
+export const at = (suffix = ''): string => `/v1/subscriptions/${EXAMPLE_SUBSCRIPTION_ID}${suffix}`;
+export const BY_ID: ProblemName[] = ['invalidId', 'subscriptionNotFound'];
 
 /** Query parameters from the same zod schema the route parses them with. */
 function queryParams(schema: z.ZodObject): JsonSchema[] {
@@ -63,7 +62,7 @@ const op = (suffix: string, summary: string, description: string, body: [z.ZodTy
   operation(suffix, summary, description, body),
 ];
 
-/** `/v1/subscriptions` and everything under it, test clocks included. */
+/** `/v1/subscriptions` and everything under it but test clocks (test-clock-paths.ts). */
 export const subscriptionPaths = (): JsonSchema => ({
   '/v1/subscriptions': {
     get: {
@@ -137,41 +136,4 @@ export const subscriptionPaths = (): JsonSchema => ({
       EMPTY,
     ),
   ]),
-  '/v1/subscriptions/{id}/test-clock': {
-    get: {
-      tags: ['test clocks'],
-      summary: "Read the subscription's test clock (test-mode connections only)",
-      description: 'Poll after an advance until `status` is `ready`; `subscription` is the state reached.',
-      ...secured,
-      parameters: [ID_PARAM],
-      responses: withServerResponses({
-        '200': jsonResponse('The clock and the subscription.', TestClockViewSchema, readyClockExample),
-        ...problemResponses(at('/test-clock'), [...TEMPORAL_PROBLEMS, ...BY_ID, 'liveConnection', 'timeSkippingUnavailable']),
-      }),
-    },
-  },
-  '/v1/subscriptions/{id}/test-clock/advance': {
-    post: {
-      tags: ['test clocks'],
-      summary: "Advance the subscription's virtual time (test-mode connections only)",
-      description:
-        'Fast-forwards the subscription by `by` (`36h`, `30d`, `3mo`, …) or `to` an instant, at most two billing intervals per call. ' +
-        'Renewals, retries and windows due before the target fire in order against the gateway (sandbox). Answers 202 with the clock ' +
-        '`advancing` and a `Location` to poll; a retried request (same Idempotency-Key and body) answers with the clock it started.',
-      ...secured,
-      parameters: [ID_PARAM, IDEMPOTENCY_PARAM],
-      requestBody: jsonRequest(AdvanceTestClockRequestSchema, advanceTestClockExample),
-      responses: withServerResponses({
-        '200': jsonResponse('A retried advance that has already finished.', TestClockViewSchema, readyClockExample),
-        '202': jsonResponse('Advancing; poll the Location.', TestClockViewSchema, advancingClockExample, {
-          Location: { schema: { type: 'string' }, example: at('/test-clock') },
-        }),
-        ...problemResponses(
-          at('/test-clock/advance'),
-          [...POST_PROBLEMS, ...BY_ID, 'liveConnection', 'clockAdvancing', 'subscriptionEnded', 'timeSkippingUnavailable'],
-          { validation: validationExample(AdvanceTestClockRequestSchema, { by: '1mo', to: '2026-05-01T00:00:00Z' }) },
-        ),
-      }),
-    },
-  },
 });
