@@ -92,7 +92,11 @@ export const pathParam = (name: string, description: string, example: string, sc
   example,
 });
 
-export const IDEMPOTENCY_PARAM: JsonSchema = {
+/**
+ * The Idempotency-Key header, with an example per operation: keys are scoped to the subscription, so one example key
+ * for every POST would make the second operation tried in Swagger a 422 (the key reused for another request).
+ */
+export const idempotencyParam = (example: string): JsonSchema => ({
   name: 'Idempotency-Key',
   in: 'header',
   required: true,
@@ -100,8 +104,8 @@ export const IDEMPOTENCY_PARAM: JsonSchema = {
     'Required on every POST. Repeating a request with the same key and body returns the original outcome (even after a restart); ' +
     'the same key with a different body is 422.',
   schema: { type: 'string', minLength: 1, maxLength: 255, pattern: IDEMPOTENCY_KEY_PATTERN.source },
-  example: '8d3f0c2e-5b7a-4e1d-9c6f-2a4b8e0d1f3c',
-};
+  example,
+});
 
 /**
  * The 422 a route answers for `invalid`, from its own zod schema: the messages and field paths are the ones the API

@@ -10,7 +10,7 @@ import { EmptyBodySchema, ListSubscriptionsQuerySchema, SubscriptionPageSchema }
 import { cancelExample, changePlanExample, createExample, EXAMPLE_SUBSCRIPTION_ID, refundExample } from './example-requests';
 import { activeExample, exampleConnection, incompleteExample, pageExample } from './example-views';
 import { jsonSchema, type JsonSchema } from './json-schema';
-import { IDEMPOTENCY_PARAM, jsonRequest, jsonResponse, pathParam, problemResponses, validationExample } from './operations';
+import { idempotencyParam, jsonRequest, jsonResponse, pathParam, problemResponses, validationExample } from './operations';
 import type { ProblemName } from './problem-catalog';
 import { POST_PROBLEMS, secured, TEMPORAL_PROBLEMS, withServerResponses } from './route-groups';
 
@@ -45,7 +45,7 @@ function operation(suffix: string, summary: string, description: string, [body, 
       summary,
       description,
       ...secured,
-      parameters: [ID_PARAM, IDEMPOTENCY_PARAM],
+      parameters: [ID_PARAM, idempotencyParam(`${EXAMPLE_SUBSCRIPTION_ID}${suffix.replace(/\//g, '-')}-1`)],
       requestBody: jsonRequest(body, example, required),
       responses: withServerResponses({
         '200': jsonResponse('The subscription after the operation.', SubscriptionViewSchema, activeExample),
@@ -83,7 +83,7 @@ export const subscriptionPaths = (): JsonSchema => ({
       summary: 'Create a subscription',
       description: 'Starts the subscription and answers with the checkout the customer must open to authorize the card.',
       ...secured,
-      parameters: [IDEMPOTENCY_PARAM],
+      parameters: [idempotencyParam(`create-${EXAMPLE_SUBSCRIPTION_ID}`)],
       requestBody: jsonRequest(CreateSubscriptionBodySchema, createExample),
       responses: withServerResponses({
         '201': jsonResponse('Created (or the replay of a create with the same key and body: `Idempotent-Replayed: true`).', SubscriptionViewSchema, incompleteExample, {

@@ -1,8 +1,8 @@
 import { AdvanceTestClockRequestSchema, TestClockViewSchema } from '../routes/test-clock-schemas';
-import { advanceTestClockExample } from './example-requests';
+import { advanceTestClockExample, EXAMPLE_SUBSCRIPTION_ID } from './example-requests';
 import { advancingClockExample, readyClockExample } from './example-views';
 import type { JsonSchema } from './json-schema';
-import { IDEMPOTENCY_PARAM, jsonRequest, jsonResponse, problemResponses, validationExample } from './operations';
+import { idempotencyParam, jsonRequest, jsonResponse, problemResponses, validationExample } from './operations';
 import { POST_PROBLEMS, secured, TEMPORAL_PROBLEMS, withServerResponses } from './route-groups';
 import { at, BY_ID, ID_PARAM } from './subscription-paths';
 
@@ -30,7 +30,7 @@ export const testClockPaths = (): JsonSchema => ({
         'Renewals, retries and windows due before the target fire in order against the gateway (sandbox). Answers 202 with the clock ' +
         '`advancing` and a `Location` to poll; a retried request (same Idempotency-Key and body) answers with the clock it started.',
       ...secured,
-      parameters: [ID_PARAM, IDEMPOTENCY_PARAM],
+      parameters: [ID_PARAM, idempotencyParam(`${EXAMPLE_SUBSCRIPTION_ID}-test-clock-advance-1`)],
       requestBody: jsonRequest(AdvanceTestClockRequestSchema, advanceTestClockExample),
       responses: withServerResponses({
         '200': jsonResponse('A retried advance that has already finished.', TestClockViewSchema, readyClockExample),
