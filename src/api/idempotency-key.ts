@@ -4,7 +4,7 @@ import { apiKeyName } from './auth/require-api-key';
 import { Problem } from './problem';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
-const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * Every POST under /v1 requires an Idempotency-Key (1-255 printable ASCII characters, e.g. a UUID). Required rather
@@ -13,7 +13,7 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
  */
 export function idempotencyScope(req: Request, res: Response): IdempotencyScope {
   const key = req.get(IDEMPOTENCY_HEADER);
-  if (key === undefined || !KEY_PATTERN.test(key)) {
+  if (key === undefined || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
     throw new Problem(400, 'Idempotency-Key required', 'Send an Idempotency-Key header (1-255 printable ASCII characters, e.g. a UUID) with every POST.', [
       { field: IDEMPOTENCY_HEADER, message: key === undefined ? 'header is required' : 'must be 1-255 printable ASCII characters' },
     ]);

@@ -1,7 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { GATEWAY_EVENT_TYPES, type GatewayEvent } from './gateway-events';
-import { MinorUnitsSchema } from './money';
+import { PositiveMinorUnitsSchema } from './money';
 import { PlanSchema, type Plan } from './schemas';
 import type { SubscriptionView } from './state';
 import { shareable } from './shareable-schema';
@@ -32,7 +32,7 @@ export const RefundRequestSchema = shareable(z
   .object({
     chargeReference: z.string().min(1),
     /** Minor units; omitted means the rest of the charge that is not yet refunded. */
-    amount: MinorUnitsSchema.refine((n) => n > 0, 'must be greater than 0').optional(),
+    amount: PositiveMinorUnitsSchema.optional(),
     reason: z.string().max(200).optional(),
   })
   .strict());

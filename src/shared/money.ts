@@ -18,6 +18,12 @@ export const CurrencySchema = shareable(z.enum(CURRENCIES, { error: 'must be an 
 /** An integer amount in the currency's minor unit (kobo, cents, paise…). */
 export const MinorUnitsSchema = shareable(z.number().int('must be an integer in minor units').nonnegative().max(Number.MAX_SAFE_INTEGER));
 
+/**
+ * A price or a refund: more than 0 minor units. A zod check rather than a refinement, so the OpenAPI document states
+ * it too (`exclusiveMinimum: 0`); a refinement is invisible to JSON Schema generation.
+ */
+export const PositiveMinorUnitsSchema = shareable(z.number().int('must be an integer in minor units').positive('must be greater than 0').max(Number.MAX_SAFE_INTEGER));
+
 export const MoneySchema = shareable(z.object({ amount: MinorUnitsSchema, currency: CurrencySchema }).strict());
 export type Money = z.infer<typeof MoneySchema>;
 

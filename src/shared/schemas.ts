@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { GATEWAYS } from './gateway-policy';
 import { SubscriptionIdSchema } from './ids';
-import { CurrencySchema, MinorUnitsSchema } from './money';
+import { CurrencySchema, PositiveMinorUnitsSchema } from './money';
 import { shareable } from './shareable-schema';
 
 export const GatewaySchema = shareable(z.enum(GATEWAYS));
@@ -16,8 +16,9 @@ export const CustomerSchema = shareable(z
     id: z.string().min(1).max(128),
     // zod's own email pattern is a module export, frozen in the workflow sandbox; zod resets its lastIndex per check.
     email: z.email({ error: 'must be an email address', pattern: new RegExp(z.regexes.email) }),
-    firstName: z.string().trim().min(1).max(100).optional(),
-    lastName: z.string().trim().min(1).max(100).optional(),
+    // "Not blank" as a pattern rather than min(1) after the trim: the same values pass, and JSON Schema can state it.
+    firstName: z.string().trim().regex(/\S/, 'must not be blank').max(100).optional(),
+    lastName: z.string().trim().regex(/\S/, 'must not be blank').max(100).optional(),
     phone: z.string().regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number').optional(),
   })
   .strict());
@@ -29,7 +30,7 @@ export type BillingInterval = z.infer<typeof BillingIntervalSchema>;
 export const PlanSchema = shareable(z
   .object({
     id: z.string().min(1).max(64),
-    amount: MinorUnitsSchema.refine((n) => n > 0, 'must be greater than 0'),
+    amount: PositiveMinorUnitsSchema,
     currency: CurrencySchema,
     interval: BillingIntervalSchema,
     intervalCount: z.number().int().min(1).max(365).default(1),

@@ -4,6 +4,7 @@ import type { TestClockView } from '../../src/api/routes/test-clock-schemas';
 import { bearer } from '../helpers/api';
 import { payAtCheckout } from '../helpers/gateway-sandbox';
 import { apiOver } from '../helpers/http-api';
+import { undocumented } from '../helpers/openapi';
 import { poll } from '../helpers/poll';
 import { RENEWALS_FAIL_CARD, SUCCESS_CARD } from '../e2e/support/journeys';
 import type { Gateway } from '../../src/shared/gateway-policy';
@@ -27,6 +28,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await cs?.stop();
 }, 120_000);
+
+/** The answer is one /openapi.json documents for the advance: this server can skip time, the integration tier's cannot. */
+const ADVANCE = '/v1/subscriptions/{id}/test-clock/advance';
+const documented = (res: { status: number; body: unknown }): string[] =>
+  undocumented('POST', ADVANCE, { ...res, contentType: res.status < 300 ? 'application/json' : 'application/problem+json' });
 
 const settledActive = (v: SubscriptionView): boolean => v.status === 'active' && v.refunds.every((r) => r.status === 'processed');
 
@@ -52,6 +58,7 @@ async function advance(id: string, move: { by: string } | { to: string }): Promi
   await clockReady(cs.stack.apiUrl, id);
   const res = await api().post<TestClockView>(`/v1/subscriptions/${id}/test-clock/advance`, move);
   expect(res.status).toBe(202);
+  expect(documented(res)).toEqual([]);
   expect(res.body).toMatchObject({ subscriptionId: id, targetTime: expect.any(String) });
   const target = Date.parse(res.body.targetTime!);
   const ready = await clockReady(cs.stack.apiUrl, id);
@@ -78,6 +85,7 @@ describe('refusals', () => {
     expect((await api().post('/v1/subscriptions', body)).status).toBe(201);
     const moved = await api().post<{ status: number; title: string; detail: string }>(`/v1/subscriptions/${body.id}/test-clock/advance`, { by: '1d' });
     expect(moved.status).toBe(409);
+    expect(documented(moved)).toEqual([]);
     expect(moved.body).toMatchObject({ status: 409, title: 'Test clocks need a test-mode connection', detail: expect.stringContaining('"paystack-live", which is live') });
     expect((await api().get(`/v1/subscriptions/${body.id}/test-clock`)).status).toBe(409);
   });
@@ -88,6 +96,7 @@ describe('refusals', () => {
     expect(before).toMatchObject({ status: 'ready', subscription: { id: sub.id } });
     const tooFar = await api().post<{ errors: { field: string }[] }>(`/v1/subscriptions/${sub.id}/test-clock/advance`, { by: '3mo' });
     expect(tooFar.status).toBe(422);
+    expect(documented(tooFar)).toEqual([]);
     expect(tooFar.body.errors).toEqual([expect.objectContaining({ field: 'by', message: expect.stringContaining('two billing intervals') })]);
 
     const past = await api().post<{ errors: { field: string }[] }>(`/v1/subscriptions/${sub.id}/test-clock/advance`, { to: '2020-01-01T00:00:00Z' });

@@ -3,11 +3,14 @@ import { CreateSubscriptionBodySchema, type SubscriptionInput } from '../../shar
 import { validateSubscriptionForConnection } from '../../gateways/rules';
 import { idempotencyKeyHash, requestHash, subscriptionIdFromKey } from '../../temporal/idempotency';
 import { idempotencyScope } from '../idempotency-key';
-import { parseOrThrow, validationProblem } from '../problem';
+import { parseOrThrow, validationProblem, type FieldError, type Problem } from '../problem';
 import type { SubscriptionRoutesDeps } from './subscription-deps';
 
 /** How long the customer has to open the checkout and authorize the card. */
 const AUTHORIZATION_WINDOW_MS = 23 * 60 * 60 * 1000;
+
+/** The 422 for a valid body the connection's gateway cannot run (also the document's example of it). */
+export const connectionRefusal = (gateway: string, errors: FieldError[]): Problem => validationProblem(errors, `The ${gateway} connection cannot run this subscription.`);
 
 /** `POST /v1/subscriptions`: validate at the edge (schema, then gateway rules), start the workflow, answer with its checkout. */
 export function createSubscriptionCreateRouter(deps: SubscriptionRoutesDeps): Router {
@@ -22,7 +25,7 @@ export function createSubscriptionCreateRouter(deps: SubscriptionRoutesDeps): Ro
     }
     const { gateway } = connection;
     const ruleErrors = validateSubscriptionForConnection(body, connection);
-    if (ruleErrors.length > 0) throw validationProblem(ruleErrors, `The ${gateway} connection cannot run this subscription.`);
+    if (ruleErrors.length > 0) throw connectionRefusal(gateway, ruleErrors);
 
     const minimums = connection.authorizationMinimums;
     const input: SubscriptionInput = {

@@ -12,7 +12,9 @@ export const AdvanceTestClockRequestSchema = z
     to: z.iso.datetime({ offset: true }).optional(),
   })
   .strict()
-  .refine((b) => (b.by === undefined) !== (b.to === undefined), { message: 'give exactly one of `by` or `to`', path: ['by'] });
+  .refine((b) => (b.by === undefined) !== (b.to === undefined), { message: 'give exactly one of `by` or `to`', path: ['by'] })
+  // The refinement in JSON Schema terms, for the OpenAPI document: the object is strict, so one property is one of the two.
+  .meta({ minProperties: 1, maxProperties: 1 });
 export type AdvanceTestClockRequest = z.infer<typeof AdvanceTestClockRequestSchema>;
 
 export const TestClockViewSchema = z.object({
