@@ -69,7 +69,7 @@ export const edgePaths = (): JsonSchema => ({
     },
   },
   '/healthz': plain('Liveness', { description: 'OK' }, '/healthz'),
-  '/readyz': plain('Readiness: Temporal answers', { description: 'OK' }, '/readyz', problemResponses('/readyz', ['notReady'])),
+  '/readyz': plain('Readiness: Temporal answers and a worker polls the subscriptions task queue', { description: 'OK' }, '/readyz', problemResponses('/readyz', ['notReady'])),
   '/metrics': plain('Prometheus metrics', { description: 'Text exposition format.' }, '/metrics'),
   '/openapi.json': plain('This document', { description: 'OpenAPI 3.1 JSON.' }, '/openapi.json'),
   '/docs': plain('Interactive API docs (served locally, no CDN)', { description: 'HTML.' }, '/docs', {

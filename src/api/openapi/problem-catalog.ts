@@ -118,7 +118,7 @@ export const PROBLEMS = {
     new Problem(500, 'Webhook endpoint misconfigured', 'the webhook body was consumed before signature verification'),
     true,
   ),
-  notReady: entry('Temporal is not reachable.', new Problem(503, 'Service unavailable', 'Temporal is not reachable.'), true),
+  notReady: entry('Temporal is not reachable, or no worker is polling the subscriptions task queue (the detail says which).', new Problem(503, 'Service unavailable', 'Temporal is not reachable.'), true),
 } satisfies Record<string, CatalogEntry>;
 
 export type ProblemName = keyof typeof PROBLEMS;
