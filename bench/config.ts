@@ -25,6 +25,11 @@ const BenchConfigSchema = z.object({
   /** Hard limit for the whole run; every wait in the bench gives up past it. */
   timeoutMinutes: z.coerce.number().positive().default(30),
   resultsDir: z.string().optional(),
+  /**
+   * The Temporal server the stack runs on: `dev` (the CLI's dev server on SQLite) or `cluster` (the full server v1.32
+   * on PostgreSQL, as `npm run cluster` runs it). Each baseline runs on the same server as what it is compared with.
+   */
+  server: z.enum(['dev', 'cluster']).default('dev'),
 });
 export type BenchConfig = z.output<typeof BenchConfigSchema>;
 
@@ -38,6 +43,7 @@ const ENV_NAMES: Record<string, string> = {
   clientConcurrency: 'BENCH_CLIENT_CONCURRENCY',
   timeoutMinutes: 'BENCH_TIMEOUT_MINUTES',
   resultsDir: 'BENCH_RESULTS_DIR',
+  server: 'BENCH_SERVER',
 };
 
 export function loadBenchConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): BenchConfig {

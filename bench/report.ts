@@ -13,7 +13,8 @@ export interface BenchResults {
   startedAt: string;
   finishedAt: string;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
-  temporal: { server: string; sqlitePragmas: string[] };
+  /** `persistence` absent in results recorded before the cluster option: SQLite. */
+  temporal: { server: string; sqlitePragmas: string[]; persistence?: 'sqlite' | 'postgresql' };
   config: BenchConfig;
   webhooks: WebhookResult;
   activation: ActivationResult;
@@ -33,7 +34,8 @@ export function machine(): BenchResults['machine'] {
   };
 }
 
-export const temporalInfo = (server: string): BenchResults['temporal'] => ({ server, sqlitePragmas: SQLITE_PRAGMAS });
+export const temporalInfo = (server: string, persistence: 'sqlite' | 'postgresql' = 'sqlite'): BenchResults['temporal'] =>
+  persistence === 'sqlite' ? { server, sqlitePragmas: SQLITE_PRAGMAS, persistence } : { server, sqlitePragmas: [], persistence };
 
 const mib = (b: number): string => (b / 1024 / 1024).toFixed(1);
 const kib = (b: number): string => (b / 1024).toFixed(1);
@@ -73,7 +75,7 @@ export function markdown(r: BenchResults): string {
   const header = ['Scenario', 'Chargeloop', 'Baseline (same run, same server)', 'Ratio'];
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   return [
-    `Chargeloop bench ${r.startedAt} — ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}; Temporal ${r.temporal.server}, SQLite ${r.temporal.sqlitePragmas.join(' ')}`,
+    `Chargeloop bench ${r.startedAt} — ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}; Temporal ${r.temporal.server}, ${r.temporal.persistence === 'postgresql' ? 'PostgreSQL' : `SQLite ${r.temporal.sqlitePragmas.join(' ')}`}`,
     '',
     line(header),
     line(header.map(() => '---')),

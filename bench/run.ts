@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     progress('bench', `config ${JSON.stringify(cfg)}`);
     stack = await startStack({
       stormRatePerSecond: cfg.stormRatePerSecond,
+      server: cfg.server,
       onUnexpectedExit: (name) => failed?.(new Error(`${name} exited during the bench`)),
       onStopReady: (stop) => (stopEarly = stop),
     });
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
         startedAt,
         finishedAt: new Date().toISOString(),
         machine: machine(),
-        temporal: temporalInfo(temporalVersion()),
+        temporal: cfg.server === 'cluster' ? temporalInfo(`server v${serverVersion()} (full server, scripts/cluster)`, 'postgresql') : temporalInfo(temporalVersion()),
         config: cfg,
         webhooks,
         activation,
@@ -78,6 +79,10 @@ async function main(): Promise<void> {
     console.error(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
     await stopAndExit(1);
   }
+}
+
+function serverVersion(): string {
+  return execFileSync('bash', ['scripts/temporal.sh', 'server-version'], { encoding: 'utf8' }).trim();
 }
 
 function temporalVersion(): string {

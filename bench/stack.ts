@@ -1,9 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_CLI_TYPES } from '../src/shared/search-attributes';
+import { allocatePorts, startTemporalOnPostgres } from '../scripts/cluster/topology';
+import type { ManagedProcess } from '../scripts/cluster/process';
 import { freePort } from './lib/ports';
 import { progress } from './lib/progress';
 import { sleep } from './lib/wait';
@@ -47,6 +49,8 @@ interface Child {
  */
 export interface StackOptions {
   stormRatePerSecond: number;
+  /** `dev`: the CLI's dev server on SQLite; `cluster`: the full server on PostgreSQL (scripts/cluster/topology.ts). */
+  server?: 'dev' | 'cluster';
   onUnexpectedExit: (name: string) => void;
   /** Receives the stop function before anything is spawned, so a Ctrl-C during start-up stops what has started. */
   onStopReady?: (stop: () => Promise<void>) => void;
@@ -57,6 +61,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const children: Child[] = [];
   let stopping = false;
   let stopped: Promise<void> | undefined;
+  let server: PostgresServer | undefined;
 
   const start = (name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, readyLine?: RegExp): Child => {
     const proc = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...env } });
@@ -91,19 +96,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await Promise.race([Promise.all(order.map(exited)), sleep(8000)]);
       for (const c of order) if (c.proc.pid && c.proc.exitCode === null && c.proc.signalCode === null) signalGroup(c.proc.pid, 'SIGKILL');
     }
+    await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   };
   options.onStopReady?.(stop);
 
   try {
     const [temporalPort, httpPort, metricsPort, apiPort, sandboxPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-    const temporalAddress = `127.0.0.1:${temporalPort}`;
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
     const connectionsFile = writeConnections(dir, sandboxUrl, options.stormRatePerSecond);
 
-    const cli = process.env.TEMPORAL_CLI_PATH ?? execTemporalPath();
-    const temporal = start('temporal', cli, [
+    if (options.server === 'cluster') server = await startPostgresServer(dir, (name) => (stopping ? undefined : options.onUnexpectedExit(name)));
+    const temporalAddress = server?.temporalAddress ?? `127.0.0.1:${temporalPort}`;
+    const temporal = server ? null : start('temporal', process.env.TEMPORAL_CLI_PATH ?? execTemporalPath(), [
       'server', 'start-dev', '--headless', '--ip', '127.0.0.1',
       '--port', String(temporalPort), '--http-port', String(httpPort), '--metrics-port', String(metricsPort),
       '--db-filename', join(dir, 'temporal.sqlite'),
@@ -115,7 +121,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
       ...Object.entries(SEARCH_ATTRIBUTE_CLI_TYPES).flatMap(([n, t]) => ['--search-attribute', `${n}=${t}`]),
     ], {});
-    progress('stack', `temporal dev server on ${temporalAddress} (SQLite ${SQLITE_PRAGMAS.join(', ')}, ${dir})`);
+    if (!server) progress('stack', `temporal dev server on ${temporalAddress} (SQLite ${SQLITE_PRAGMAS.join(', ')}, ${dir})`);
     const connection = await connectWhenUp(temporalAddress, 60_000);
     // The bench's own client reads the subscriptions the API started, so it decrypts with the same (development) key.
     const client = new Client({ connection, dataConverter: chargeloopDataConverter({ codec: DEV_CODEC_KEYS }) });
@@ -159,7 +165,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       apiUrl,
       sandboxUrl,
       workerMaxCachedWorkflows: Number(/maxCachedWorkflows=(\d+)/.exec(worker.output())?.[1] ?? 0),
-      pids: { temporal: temporal.proc.pid!, worker: worker.proc.pid!, api: api.proc.pid!, sandbox: sandbox.proc.pid! },
+      pids: { temporal: server?.pid ?? temporal!.proc.pid!, worker: worker.proc.pid!, api: api.proc.pid!, sandbox: sandbox.proc.pid! },
       addWorker: async () => {
         const next = startWorker(`worker-${children.filter((c) => c.name.startsWith('worker')).length + 1}`);
         await next.ready;
@@ -212,4 +218,47 @@ async function connectWhenUp(address: string, timeoutMs: number): Promise<Connec
       await sleep(250);
     }
   }
+}
+
+/**
+ * PostgreSQL and the full Temporal server on it, through the cluster's own start-up (scripts/cluster/topology.ts:
+ * same config, schemas, dynamic config and search attributes), in the bench's temp dir.
+ */
+async function startPostgresServer(dir: string, onUnexpectedExit: (name: string) => void): Promise<PostgresServer> {
+  const ports = await allocatePorts(0);
+  // mkdtemp makes the bench's dir private; PostgreSQL runs as the postgres user when we are root and must reach its
+  // data below it. Traverse only: the connections file beside it stays unreadable to others.
+  chmodSync(dir, 0o711);
+  const processes: ManagedProcess[] = [];
+  const stop = async (): Promise<void> => {
+    // Temporal first, then PostgreSQL (SIGINT: its fast shutdown), as the cluster stops them.
+    for (const p of [...processes].reverse()) await p.stop(p.spec.name === 'postgres' ? 'SIGINT' : 'SIGTERM', 15_000);
+    for (const p of processes) p.closeLog();
+  };
+  try {
+    const core = await startTemporalOnPostgres({
+      dataDir: dir,
+      ports,
+      namespace: 'default',
+      spec: (name, command, args, env = {}) => ({ name, command, args, cwd: root, env: { ...process.env, ...env }, output: { file: join(dir, `${name}.log`) } }),
+      launch: (p) => {
+        p.start();
+        p.onUnexpectedExit = (code, signal) => onUnexpectedExit(`${p.spec.name} (${signal ?? code})`);
+        processes.push(p);
+        return p;
+      },
+      log: (line) => progress('stack', line.replace(/\s+/g, ' ')),
+    });
+    await core.connection.close();
+    return { temporalAddress: core.temporalAddress, pid: core.temporal.pid!, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+interface PostgresServer {
+  temporalAddress: string;
+  pid: number;
+  stop(): Promise<void>;
 }

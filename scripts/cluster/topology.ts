@@ -126,6 +126,92 @@ function writeConnections(file: string, sandboxPort: number): void {
   writeFileSync(file, text);
 }
 
+/** PostgreSQL and the Temporal server on it, with the namespace and search attributes ready: the cluster's core. */
+export interface TemporalOnPostgres {
+  namespace: string;
+  temporalAddress: string;
+  postgres: ManagedProcess;
+  temporal: ManagedProcess;
+  connection: Connection;
+  waitTemporalReady(timeoutMs?: number): Promise<void>;
+}
+
+type Launch = (p: ManagedProcess) => ManagedProcess;
+type Spec = (name: string, command: string, args: string[], env?: NodeJS.ProcessEnv) => ProcessSpec;
+
+/**
+ * Starts PostgreSQL (initdb once, schemas up to date), the full Temporal server on it (persistence and SQL
+ * visibility), registers the namespace and the search attributes. Used by the cluster and by `npm run bench --
+ * --server=cluster`; `launch` records each process so the caller's stop reaches it.
+ */
+export async function startTemporalOnPostgres(o: {
+  dataDir: string; ports: Pick<ClusterPorts, 'postgres' | 'frontend' | 'frontendMembership' | 'frontendHttp' | 'history' | 'historyMembership' | 'matching' | 'matchingMembership' | 'worker' | 'workerMembership'>;
+  namespace: string; spec: Spec; launch: Launch; log: (line: string) => void; postgresArgs?: string[];
+}): Promise<TemporalOnPostgres> {
+  const { dataDir, ports, namespace, spec, launch, log } = o;
+  const temporalAddress = `127.0.0.1:${ports.frontend}`;
+  // PostgreSQL: initdb once, then the postmaster in the foreground as our child.
+  const pgDir = resolve(dataDir, 'postgres');
+  await run('bash', [resolve(root, 'scripts/postgres.sh'), 'init', pgDir]);
+  const pgBin = (await run('bash', [resolve(root, 'scripts/postgres.sh'), 'bin'])).stdout.trim();
+  const postgres = launch(new ManagedProcess(spec('postgres', 'bash', [resolve(root, 'scripts/postgres.sh'), 'run', pgDir, String(ports.postgres), ...(o.postgresArgs ?? [])])));
+  await waitFor('postgres', async () => (await run(resolve(pgBin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(ports.postgres)]).then(() => true)), { alive: () => postgres.running });
+  await run('bash', [resolve(root, 'scripts/postgres.sh'), 'schema', String(ports.postgres)], { maxBuffer: 64 * 1024 * 1024 });
+  log(`postgres   127.0.0.1:${ports.postgres} (data in ${pgDir}; schemas up to date)`);
+
+  // Temporal server, persistence and SQL visibility on that PostgreSQL.
+  const temporal = launch(
+    new ManagedProcess(
+      spec('temporal', binary('server'), ['--config-file', resolve(root, 'config/temporal/cluster.yaml'), '--allow-no-auth', 'start'], {
+        POSTGRES_PORT: String(ports.postgres),
+        TEMPORAL_FRONTEND_PORT: String(ports.frontend), TEMPORAL_FRONTEND_MEMBERSHIP_PORT: String(ports.frontendMembership), TEMPORAL_FRONTEND_HTTP_PORT: String(ports.frontendHttp),
+        TEMPORAL_HISTORY_PORT: String(ports.history), TEMPORAL_HISTORY_MEMBERSHIP_PORT: String(ports.historyMembership),
+        TEMPORAL_MATCHING_PORT: String(ports.matching), TEMPORAL_MATCHING_MEMBERSHIP_PORT: String(ports.matchingMembership),
+        TEMPORAL_WORKER_PORT: String(ports.worker), TEMPORAL_WORKER_MEMBERSHIP_PORT: String(ports.workerMembership),
+        TEMPORAL_DYNAMIC_CONFIG_FILE: resolve(root, 'config/temporal/dynamicconfig.yaml'),
+      }),
+    ),
+  );
+  const waitTemporalReady = async (timeoutMs = 90_000): Promise<void> => {
+    await waitFor('temporal', async () => {
+      const probe = await Connection.connect({ address: temporalAddress, connectTimeout: '2s' });
+      try {
+        await probe.workflowService.getSystemInfo({});
+        // The namespace registry answers once the history and matching services joined the ring.
+        await probe.workflowService.listWorkflowExecutions({ namespace, pageSize: 1 });
+        return true;
+      } finally {
+        await probe.close();
+      }
+    }, { timeoutMs, intervalMs: 500, alive: () => temporal.running });
+  };
+  await waitFor('temporal', async () => {
+    const probe = await Connection.connect({ address: temporalAddress, connectTimeout: '2s' });
+    await probe.workflowService.getSystemInfo({}).finally(() => void probe.close());
+    return true;
+  }, { timeoutMs: 90_000, intervalMs: 500, alive: () => temporal.running });
+  const connection = await Connection.connect({ address: temporalAddress });
+  try {
+    try {
+      await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('3 days') });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 6) throw err; // ALREADY_EXISTS: a second run keeps its data
+    }
+    await waitTemporalReady();
+    const added = await registerSearchAttributes(connection, namespace);
+    // New attributes reach the frontend's cache a little after they are added; a query naming one proves it.
+    await waitFor('search attributes', async () => {
+      await connection.workflowService.listWorkflowExecutions({ namespace, pageSize: 1, query: 'Gateway = "paystack" AND NextChargeAt > "2000-01-01T00:00:00Z"' });
+      return true;
+    }, { timeoutMs: 60_000, intervalMs: 500 });
+    log(`temporal   ${temporalAddress} namespace ${namespace} (v${execFileSync('bash', [resolve(root, 'scripts/temporal.sh'), 'server-version'], { encoding: 'utf8' }).trim()}; search attributes ${added.length ? `added: ${added.join(', ')}` : 'present'})`);
+  } catch (err) {
+    await connection.close().catch(() => undefined);
+    throw err;
+  }
+  return { namespace, temporalAddress, postgres, temporal, connection, waitTemporalReady };
+}
+
 /** Starts PostgreSQL, the Temporal server on it, the sandbox, workers and API replicas; stops what it started on failure. */
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const { dataDir, ports } = options;
@@ -134,18 +220,17 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const log = options.log ?? ((line: string) => console.log(line));
   const logDir = resolve(dataDir, 'logs');
   mkdirSync(logDir, { recursive: true });
-  const temporalAddress = `127.0.0.1:${ports.frontend}`;
   const started: ManagedProcess[] = [];
   let balancer: Balancer | undefined;
   let connection: Connection | undefined;
 
-  const spec = (name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): ProcessSpec => ({
+  const spec: Spec = (name, command, args, env = {}) => ({
     name, command, args, cwd: root, env: { ...process.env, ...env }, output: output === 'prefixed' ? 'prefixed' : { file: resolve(logDir, `${name}.log`) },
   });
   const tsNode = (name: string, entry: string, env: NodeJS.ProcessEnv): ManagedProcess =>
     // node --import tsx, not the tsx CLI: one process, so a SIGKILL ends the program itself and not a wrapper.
     new ManagedProcess(spec(name, process.execPath, ['--import', 'tsx', entry], env));
-  const launch = (p: ManagedProcess): ManagedProcess => {
+  const launch: Launch = (p) => {
     p.start();
     if (!started.includes(p)) started.push(p);
     return p;
@@ -164,60 +249,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   };
 
   try {
-    // PostgreSQL: initdb once, then the postmaster in the foreground as our child.
-    const pgDir = resolve(dataDir, 'postgres');
-    await run('bash', [resolve(root, 'scripts/postgres.sh'), 'init', pgDir]);
-    const pgBin = (await run('bash', [resolve(root, 'scripts/postgres.sh'), 'bin'])).stdout.trim();
-    const postgres = launch(new ManagedProcess(spec('postgres', 'bash', [resolve(root, 'scripts/postgres.sh'), 'run', pgDir, String(ports.postgres), ...(options.postgresArgs ?? [])])));
-    await waitFor('postgres', async () => (await run(resolve(pgBin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(ports.postgres)]).then(() => true)), { alive: () => postgres.running });
-    await run('bash', [resolve(root, 'scripts/postgres.sh'), 'schema', String(ports.postgres)], { maxBuffer: 64 * 1024 * 1024 });
-    log(`postgres   127.0.0.1:${ports.postgres} (data in ${pgDir}; schemas up to date)`);
-
-    // Temporal server, persistence and SQL visibility on that PostgreSQL.
-    const temporal = launch(
-      new ManagedProcess(
-        spec('temporal', binary('server'), ['--config-file', resolve(root, 'config/temporal/cluster.yaml'), '--allow-no-auth', 'start'], {
-          POSTGRES_PORT: String(ports.postgres),
-          TEMPORAL_FRONTEND_PORT: String(ports.frontend), TEMPORAL_FRONTEND_MEMBERSHIP_PORT: String(ports.frontendMembership), TEMPORAL_FRONTEND_HTTP_PORT: String(ports.frontendHttp),
-          TEMPORAL_HISTORY_PORT: String(ports.history), TEMPORAL_HISTORY_MEMBERSHIP_PORT: String(ports.historyMembership),
-          TEMPORAL_MATCHING_PORT: String(ports.matching), TEMPORAL_MATCHING_MEMBERSHIP_PORT: String(ports.matchingMembership),
-          TEMPORAL_WORKER_PORT: String(ports.worker), TEMPORAL_WORKER_MEMBERSHIP_PORT: String(ports.workerMembership),
-          TEMPORAL_DYNAMIC_CONFIG_FILE: resolve(root, 'config/temporal/dynamicconfig.yaml'),
-        }),
-      ),
-    );
-    const waitTemporalReady = async (timeoutMs = 90_000): Promise<void> => {
-      await waitFor('temporal', async () => {
-        const probe = await Connection.connect({ address: temporalAddress, connectTimeout: '2s' });
-        try {
-          await probe.workflowService.getSystemInfo({});
-          // The namespace registry answers once the history and matching services joined the ring.
-          await probe.workflowService.listWorkflowExecutions({ namespace, pageSize: 1 });
-          return true;
-        } finally {
-          await probe.close();
-        }
-      }, { timeoutMs, intervalMs: 500, alive: () => temporal.running });
-    };
-    await waitFor('temporal', async () => {
-      const probe = await Connection.connect({ address: temporalAddress, connectTimeout: '2s' });
-      await probe.workflowService.getSystemInfo({}).finally(() => void probe.close());
-      return true;
-    }, { timeoutMs: 90_000, intervalMs: 500, alive: () => temporal.running });
-    connection = await Connection.connect({ address: temporalAddress });
-    try {
-      await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('3 days') });
-    } catch (err) {
-      if ((err as { code?: number }).code !== 6) throw err; // ALREADY_EXISTS: a second run keeps its data
-    }
-    await waitTemporalReady();
-    const added = await registerSearchAttributes(connection, namespace);
-    // New attributes reach the frontend's cache a little after they are added; a query naming one proves it.
-    await waitFor('search attributes', async () => {
-      await connection!.workflowService.listWorkflowExecutions({ namespace, pageSize: 1, query: 'Gateway = "paystack" AND NextChargeAt > "2000-01-01T00:00:00Z"' });
-      return true;
-    }, { timeoutMs: 60_000, intervalMs: 500 });
-    log(`temporal   ${temporalAddress} namespace ${namespace} (v${execFileSync('bash', [resolve(root, 'scripts/temporal.sh'), 'server-version'], { encoding: 'utf8' }).trim()}; search attributes ${added.length ? `added: ${added.join(', ')}` : 'present'})`);
+    const core = await startTemporalOnPostgres({ dataDir, ports, namespace, spec, launch, log, ...(options.postgresArgs ? { postgresArgs: options.postgresArgs } : {}) });
+    const { postgres, temporal, temporalAddress, waitTemporalReady } = core;
+    connection = core.connection;
 
     // The UI is optional: an operator convenience, not part of what the tests exercise.
     let ui: ManagedProcess | undefined;
