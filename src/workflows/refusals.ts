@@ -3,7 +3,7 @@ import type { CancelRequest, RefundRequest } from '../shared/messages';
 import { planRefusalReason } from '../shared/plan-rules';
 import type { Plan } from '../shared/schemas';
 import type { ChargeRecord, RefundRecord } from '../shared/state';
-import { RETAINED } from './snapshot';
+import { RETAINED, type RefundableCharge } from './snapshot';
 import { isTerminal } from './state-machine';
 import type { SubscriptionState } from './subscription-state';
 
@@ -117,25 +117,13 @@ export function refundedSoFar(refunds: readonly RefundRecord[], chargeReference:
 
 /** Either the refund to make or why it cannot be made. */
 export function planRefund(sub: SubscriptionState, req: RefundRequest): RefundPlan | string {
-  if (sub.s.refundable) return planFromLedger(sub, req);
-  const charge = sub.findCharge(req.chargeReference);
-  if (!charge || charge.outcome !== 'succeeded' || !charge.gatewayTransactionId) {
-    return `${req.chargeReference} is not a successful charge of subscription ${sub.id} (only the last ${sub.s.charges.length} charges are kept)`;
+  // 0.6.0: against the ledger, which neither list's trimming changes (snapshot.ts, RefundableCharge); before, the lists.
+  const ledger = sub.s.refundable !== undefined;
+  const charge = ledger ? sub.refundable(req.chargeReference) : fromLists(sub, req.chargeReference);
+  if (!charge) {
+    const kept = ledger ? `its last ${RETAINED.refundable} payments are refundable` : `only the last ${sub.s.charges.length} charges are kept`;
+    return `${req.chargeReference} is not a successful charge of subscription ${sub.id} (${kept})`;
   }
-  const { total, count } = refundedSoFar(sub.s.refunds, charge.reference);
-  const remaining = charge.amount.amount - total;
-  if (remaining <= 0) return `${charge.reference} is already fully refunded`;
-  const amount = req.amount ?? remaining;
-  if (amount > remaining) {
-    return `refund of ${formatMoney({ amount, currency: charge.amount.currency })} exceeds the ${formatMoney({ amount: remaining, currency: charge.amount.currency })} left on ${charge.reference}`;
-  }
-  return { charge: { ...charge, gatewayTransactionId: charge.gatewayTransactionId }, amount: { amount, currency: charge.amount.currency }, n: count + 1 };
-}
-
-/** 0.6.0: the same rules against the ledger, which neither list's trimming changes (snapshot.ts, RefundableCharge). */
-function planFromLedger(sub: SubscriptionState, req: RefundRequest): RefundPlan | string {
-  const charge = sub.refundable(req.chargeReference);
-  if (!charge) return `${req.chargeReference} is not a successful charge of subscription ${sub.id} (its last ${RETAINED.refundable} payments are refundable)`;
   const remaining = charge.amount.amount - charge.refunded;
   if (remaining <= 0) return `${charge.reference} is already fully refunded`;
   const amount = req.amount ?? remaining;
@@ -143,4 +131,12 @@ function planFromLedger(sub: SubscriptionState, req: RefundRequest): RefundPlan 
     return `refund of ${formatMoney({ amount, currency: charge.amount.currency })} exceeds the ${formatMoney({ amount: remaining, currency: charge.amount.currency })} left on ${charge.reference}`;
   }
   return { charge: { reference: charge.reference, gatewayTransactionId: charge.gatewayTransactionId, amount: charge.amount }, amount: { amount, currency: charge.amount.currency }, n: charge.issued + 1 };
+}
+
+/** Before 0.6.0: a retained successful charge, with what the retained refunds took from it. */
+function fromLists(sub: SubscriptionState, reference: string): Pick<RefundableCharge, 'reference' | 'gatewayTransactionId' | 'amount' | 'refunded' | 'issued'> | undefined {
+  const charge = sub.findCharge(reference);
+  if (!charge || charge.outcome !== 'succeeded' || !charge.gatewayTransactionId) return undefined;
+  const { total, count } = refundedSoFar(sub.s.refunds, charge.reference);
+  return { reference: charge.reference, gatewayTransactionId: charge.gatewayTransactionId, amount: charge.amount, refunded: total, issued: count };
 }
