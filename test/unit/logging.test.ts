@@ -24,4 +24,24 @@ describe('request logs', () => {
     expect(all).not.toContain(WRITE_KEY);
     expect(all).not.toContain(READ_KEY);
   });
+
+  it('write a line only at an enabled level, with the level the status calls for', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(...chunk.toString().split('\n').filter(Boolean)), done()) });
+    const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+    const app = testApp(temporal, 'q', { logger: createLogger({ level: 'warn', destination: sink }) });
+
+    const ok = await request(app).get('/openapi.json').set('x-request-id', 'req-ok').expect(200);
+    expect(ok.headers['x-request-id']).toBe('req-ok');
+    await request(app).get('/v1/nowhere').set('x-request-id', 'req-401').expect(401);
+    await request(app).post('/webhooks/paystack/nope').set('x-request-id', 'req-404').send('{}').expect(404);
+    await temporal.connection.close();
+
+    const entries = lines.map((l) => JSON.parse(l) as { level: number; msg: string; req?: { id?: string; url?: string; method?: string }; res?: { statusCode?: number }; responseTime?: number });
+    // The 200 is below `warn`: no line at all. Each 4xx is one warn (40) line naming its request.
+    expect(entries.map((e) => e.req?.id)).toEqual(['req-401', 'req-404']);
+    expect(entries.every((e) => e.level === 40 && e.msg === 'request completed')).toBe(true);
+    expect(entries[1]).toMatchObject({ req: { method: 'POST', url: '/webhooks/paystack/nope' }, res: { statusCode: 404 } });
+    expect(typeof entries[1]?.responseTime).toBe('number');
+  });
 });
