@@ -5,7 +5,7 @@ import type { BenchConfig } from './config';
 import type { ActivationResult } from './scenarios/activation';
 import type { MemoryResult } from './scenarios/memory';
 import type { StormResult } from './scenarios/storm';
-import type { WebhookResult } from './scenarios/webhooks';
+import type { CpuPerRequest, WebhookResult } from './scenarios/webhooks';
 import type { TestClockBenchResult } from './test-clock';
 import { SQLITE_PRAGMAS } from './stack';
 
@@ -41,6 +41,8 @@ const mib = (b: number): string => (b / 1024 / 1024).toFixed(1);
 const kib = (b: number): string => (b / 1024).toFixed(1);
 const ratio = (a: number, b: number): string => (b === 0 ? 'n/a' : (a / b).toFixed(2));
 
+const cpuLine = (c: CpuPerRequest): string => `${c.total} ms (API ${c.api}, worker ${c.worker}, Temporal ${c.temporal}, load driver ${c.driver})`;
+
 /** The results as one markdown table: each figure beside its same-run baseline and the ratio that matters. */
 export function markdown(r: BenchResults): string {
   const w = r.webhooks;
@@ -48,7 +50,18 @@ export function markdown(r: BenchResults): string {
   const s = r.renewalStorm;
   const rows: string[][] = [
     ['Webhook ingestion (full path)', `${w.full.perSecond} webhooks/s, p50 ${w.full.p50Ms} ms, p99 ${w.full.p99Ms} ms`, `bare Express route: ${w.bareRoute.perSecond} req/s, p50 ${w.bareRoute.p50Ms} ms, p99 ${w.bareRoute.p99Ms} ms`, `${w.ratioToBareRoute}`],
-    ['', '', `raw Temporal signals: ${w.rawSignals.perSecond} signals/s, p50 ${w.rawSignals.p50Ms} ms, p99 ${w.rawSignals.p99Ms} ms`, `${w.ratioToRawSignals}`],
+    ['', '', `raw Temporal signals: ${w.rawSignals.perSecond} signals/s, p50 ${w.rawSignals.p50Ms} ms, p99 ${w.rawSignals.p99Ms} ms`, `${w.ratioToRawSignals} (p99 ${w.p99RatioToRawSignals})`],
+    ['', `CPU per webhook: ${cpuLine(w.cpuMsPerRequest.full)}`, `CPU per raw signal: ${cpuLine(w.cpuMsPerRequest.rawSignals)}`, w.cpuLayout ? `edge on CPU ${w.cpuLayout.edge}, Temporal on CPU ${w.cpuLayout.temporal}` : 'all CPUs shared'],
+    ...(w.sharedCpus
+      ? [
+          [
+            'Webhook ingestion, all CPUs shared',
+            `${w.sharedCpus.full.perSecond} webhooks/s, p50 ${w.sharedCpus.full.p50Ms} ms, p99 ${w.sharedCpus.full.p99Ms} ms; CPU per webhook ${cpuLine(w.sharedCpus.cpuMsPerRequest.full)}`,
+            `raw Temporal signals: ${w.sharedCpus.rawSignals.perSecond} signals/s, p50 ${w.sharedCpus.rawSignals.p50Ms} ms, p99 ${w.sharedCpus.rawSignals.p99Ms} ms; CPU ${cpuLine(w.sharedCpus.cpuMsPerRequest.rawSignals)}`,
+            `${w.sharedCpus.ratioToRawSignals} (p99 ${w.sharedCpus.p99RatioToRawSignals})`,
+          ],
+        ]
+      : []),
     ['Activation throughput', `${a.subscriptionsPerSecond} subscriptions/s (N=${a.n}, ${a.seconds} s), ${a.stateTransitionsPerSubscription} state transitions each`, `empty workflow, ${a.shape.activities} activities / ${a.shape.signals} signals / ${a.shape.timers} timers: ${a.baselinePerSecond} workflows/s, ${a.baselineStateTransitions} state transitions each`, `${a.ratio}`],
     [
       'Renewal storm',

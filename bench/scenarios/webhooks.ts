@@ -1,30 +1,103 @@
 import { performance } from 'node:perf_hooks';
 import { subscriptionWorkflowId } from '../../src/shared/ids';
-import { gatewayEventSignal } from '../../src/shared/messages';
+import { gatewayEventSignals } from '../../src/shared/messages';
 import type { BenchConfig } from '../config';
 import { ACTIVATION_CONNECTION_ID, type Stack } from '../stack';
 import { BARE_ROUTE } from '../processes/bare-route';
+import { canPin, cpuDuring, cpuHalves, pinToCpus } from '../lib/cpu';
 import { driveWebhooks, type LoadResult } from '../lib/drive-http';
-import { signedWebhooks } from '../lib/paystack-webhooks';
+import { signedWebhooks, type SignedWebhook } from '../lib/paystack-webhooks';
 import { runPool } from '../lib/pool';
 import { progress } from '../lib/progress';
-import { percentile, ratio, round } from '../lib/stats';
+import { mean, percentile, ratio, round } from '../lib/stats';
 import { sleep } from '../lib/wait';
 
-export interface WebhookResult {
+/** CPU ms per request in each process of the stack during a measurement (its settle time included). */
+export interface CpuPerRequest {
+  api: number;
+  worker: number;
+  temporal: number;
+  /** This process: autocannon on the full path, the Temporal client on the raw-signal baseline. */
+  driver: number;
+  total: number;
+}
+
+/** One ABBA measurement of the full path against raw signals. */
+export interface WebhookComparison {
+  full: LoadResult;
+  rawSignals: LoadResult;
+  /** Full-path webhooks/s / raw signals/s at the same concurrency (1.0 = no overhead). */
+  ratioToRawSignals: number;
+  /** Full-path p99 / raw-signal p99 (target: at most 1.2). */
+  p99RatioToRawSignals: number;
+  /** Where each path's CPU went, per request: what the full path costs the machine beyond a raw signal. */
+  cpuMsPerRequest: { full: CpuPerRequest; rawSignals: CpuPerRequest };
+}
+
+export interface WebhookResult extends WebhookComparison {
   webhooks: number;
   connections: number;
-  full: LoadResult;
+  /**
+   * The order each comparison ran in: each path twice, ABBA, so drift over the run (a growing database, the
+   * activation's last tasks, other load) weighs on both alike. Each run sends half the webhooks.
+   */
+  order: string[];
   bareRoute: LoadResult;
-  rawSignals: LoadResult;
-  /** Full-path webhooks/s divided by each baseline's rate (1.0 = no overhead). */
   ratioToBareRoute: number;
-  ratioToRawSignals: number;
+  /**
+   * The CPUs of the comparison above (the result's own fields): the edge (API process and the load driver) on
+   * one half of the machine, Temporal (server and worker) on the other, as a deployment runs API replicas beside,
+   * not on, the Temporal hosts. Null when the machine has one CPU or no `taskset`: then everything shared them.
+   */
+  cpuLayout: { edge: string; temporal: string } | null;
+  /** The same comparison with every process free to use every CPU: the API's own CPU competes with Temporal's. */
+  sharedCpus: WebhookComparison | null;
 }
 
 const MAX_SECONDS = 120;
-/** Lets the worker finish the workflow tasks the previous measurement caused before the next one starts. */
-const SETTLE_MS = 5000;
+/**
+ * Lets the worker finish the workflow tasks a measurement caused before the next one starts (counted in its CPU):
+ * 5 s after a full-size run, less after the smoke test's few requests.
+ */
+const settleMs = (requests: number): number => Math.min(5000, 1000 + 2 * requests);
+
+interface Measured {
+  load: LoadResult;
+  cpuMs: Omit<CpuPerRequest, 'total'>;
+}
+
+/** Sends each event as the signal the API would send for it, `connections` in flight, with no HTTP in front. */
+async function rawSignals(stack: Stack, batch: readonly SignedWebhook[], connections: number): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  await runPool(batch.length, connections, async (i) => {
+    const w = batch[i]!;
+    const t = performance.now();
+    await stack.client.workflow.getHandle(subscriptionWorkflowId(w.subscriptionId)).signal(gatewayEventSignals[w.event.type], w.event);
+    latencies.push(performance.now() - t);
+  });
+  const seconds = (performance.now() - started) / 1000;
+  return { requests: batch.length, perSecond: batch.length / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), non2xx: 0, errors: 0 };
+}
+
+/** Rates add up over the runs (all requests / all seconds); latency percentiles are the runs' mean. */
+function combine(runs: readonly Measured[]): { load: LoadResult; cpu: CpuPerRequest } {
+  const requests = runs.reduce((s, r) => s + r.load.requests, 0);
+  const seconds = runs.reduce((s, r) => s + r.load.requests / r.load.perSecond, 0);
+  const perRequest = (key: keyof Measured['cpuMs']): number => round(runs.reduce((s, r) => s + r.cpuMs[key], 0) / requests, 3);
+  const cpu = { api: perRequest('api'), worker: perRequest('worker'), temporal: perRequest('temporal'), driver: perRequest('driver') };
+  return {
+    load: {
+      requests,
+      perSecond: round(requests / seconds),
+      p50Ms: round(mean(runs.map((r) => r.load.p50Ms))),
+      p99Ms: round(mean(runs.map((r) => r.load.p99Ms))),
+      non2xx: runs.reduce((s, r) => s + r.load.non2xx, 0),
+      errors: runs.reduce((s, r) => s + r.load.errors, 0),
+    },
+    cpu: { ...cpu, total: round(cpu.api + cpu.worker + cpu.temporal + cpu.driver, 3) },
+  };
+}
 
 /**
  * Signed Paystack webhooks through the whole edge (raw body, HMAC check, parse, dedupe, signal accepted by
@@ -34,36 +107,70 @@ const SETTLE_MS = 5000;
 export async function runWebhooks(stack: Stack, cfg: BenchConfig, subscriptionIds: readonly string[]): Promise<WebhookResult> {
   const m = cfg.webhooks;
   const c = cfg.webhookConnections;
-  const full = signedWebhooks(subscriptionIds, m, 900_000_000);
-  const raw = signedWebhooks(subscriptionIds, m, 800_000_000);
+  const half = Math.ceil(m / 2);
+  const bareBodies = signedWebhooks(subscriptionIds, m, 800_000_000);
+  const pids = { api: stack.pids.api, worker: stack.pids.worker, temporal: stack.pids.temporal, driver: process.pid };
 
   progress('webhooks', `bare route: ${m} requests, ${c} connections`);
-  const bareRoute = await driveWebhooks(`${stack.apiUrl}${BARE_ROUTE}`, full, c, MAX_SECONDS);
-  progress('webhooks', `full path: ${m} signed webhooks to /webhooks/paystack/${ACTIVATION_CONNECTION_ID}`);
-  const fullPath = await driveWebhooks(`${stack.apiUrl}/webhooks/paystack/${ACTIVATION_CONNECTION_ID}`, full, c, MAX_SECONDS);
-  if (fullPath.non2xx > 0 || fullPath.errors > 0) throw new Error(`webhooks: ${fullPath.non2xx} non-2xx answers and ${fullPath.errors} errors on the full path`);
-  await sleep(SETTLE_MS);
+  const bareRoute = await driveWebhooks(`${stack.apiUrl}${BARE_ROUTE}`, bareBodies, c, MAX_SECONDS);
 
-  progress('webhooks', `raw signals: ${m} signals from the client, ${c} in flight`);
-  const latencies: number[] = [];
-  const started = performance.now();
-  await runPool(m, c, async (i) => {
-    const w = raw[i]!;
-    const t = performance.now();
-    await stack.client.workflow.getHandle(subscriptionWorkflowId(w.subscriptionId)).signal(gatewayEventSignal, w.event);
-    latencies.push(performance.now() - t);
-  });
-  const seconds = (performance.now() - started) / 1000;
-  const rawSignals: LoadResult = { requests: m, perSecond: m / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), non2xx: 0, errors: 0 };
+  const measure = async (what: 'full' | 'raw', pass: 0 | 1, bodies: readonly SignedWebhook[]): Promise<Measured> => {
+    const batch = bodies.slice(pass * half, (pass + 1) * half);
+    progress('webhooks', what === 'full' ? `full path: ${batch.length} signed webhooks to /webhooks/paystack/${ACTIVATION_CONNECTION_ID}` : `raw signals: ${batch.length} signals from the client, ${c} in flight`);
+    const { result, cpuMs } = await cpuDuring(pids, async () => {
+      const load = what === 'full' ? await driveWebhooks(`${stack.apiUrl}/webhooks/paystack/${ACTIVATION_CONNECTION_ID}`, batch, c, MAX_SECONDS) : await rawSignals(stack, batch, c);
+      await sleep(settleMs(batch.length));
+      return load;
+    });
+    if (result.non2xx > 0 || result.errors > 0) throw new Error(`webhooks: ${result.non2xx} non-2xx answers and ${result.errors} errors on the ${what} path`);
+    const per = (ms: number): string => (ms / batch.length).toFixed(2);
+    progress('webhooks', `  ${round(result.perSecond)}/s, p99 ${round(result.p99Ms)} ms; CPU ms per request: API ${per(cpuMs.api)}, worker ${per(cpuMs.worker)}, Temporal ${per(cpuMs.temporal)}, driver ${per(cpuMs.driver)}`);
+    return { load: result, cpuMs };
+  };
+  const order = ['full', 'raw', 'raw', 'full'] as const;
+  // Each comparison signs its own bodies: a transaction id seen before would be a duplicate, not a new webhook.
+  let nextId = 900_000_000;
+  const compare = async (): Promise<WebhookComparison> => {
+    const bodies = { full: signedWebhooks(subscriptionIds, m, nextId), raw: signedWebhooks(subscriptionIds, m, nextId + m) };
+    nextId += 2 * m;
+    const runs: Record<'full' | 'raw', Measured[]> = { full: [], raw: [] };
+    for (const what of order) runs[what].push(await measure(what, runs[what].length as 0 | 1, bodies[what]));
+    const full = combine(runs.full);
+    const raw = combine(runs.raw);
+    return {
+      full: full.load,
+      rawSignals: raw.load,
+      ratioToRawSignals: ratio(full.load.perSecond, raw.load.perSecond),
+      p99RatioToRawSignals: ratio(full.load.p99Ms, raw.load.p99Ms),
+      cpuMsPerRequest: { full: full.cpu, rawSignals: raw.cpu },
+    };
+  };
 
+  progress('webhooks', 'every process on every CPU');
+  const shared = await compare();
+  const halves = canPin() ? cpuHalves() : null;
+  let split: WebhookComparison | null = null;
+  if (halves) {
+    progress('webhooks', `edge (API, load driver) on CPU ${halves.second}, Temporal (server, worker) on CPU ${halves.first}`);
+    const edge = [stack.pids.api, process.pid];
+    const temporal = [stack.pids.temporal, stack.pids.worker];
+    try {
+      for (const pid of edge) pinToCpus(pid, halves.second);
+      for (const pid of temporal) pinToCpus(pid, halves.first);
+      split = await compare();
+    } finally {
+      for (const pid of [...edge, ...temporal]) pinToCpus(pid, halves.all);
+    }
+  }
   const r = (x: LoadResult): LoadResult => ({ ...x, perSecond: round(x.perSecond), p50Ms: round(x.p50Ms), p99Ms: round(x.p99Ms) });
   return {
     webhooks: m,
     connections: c,
-    full: r(fullPath),
+    order: [...order],
+    ...(split ?? shared),
     bareRoute: r(bareRoute),
-    rawSignals: r(rawSignals),
-    ratioToBareRoute: ratio(fullPath.perSecond, bareRoute.perSecond),
-    ratioToRawSignals: ratio(fullPath.perSecond, rawSignals.perSecond),
+    ratioToBareRoute: ratio((split ?? shared).full.perSecond, bareRoute.perSecond),
+    cpuLayout: split && halves ? { edge: halves.second, temporal: halves.first } : null,
+    sharedCpus: split ? shared : null,
   };
 }

@@ -45,6 +45,13 @@ describe('bench smoke run (tiny N)', () => {
     expect(r.webhooks.full.non2xx).toBe(0);
     expect(r.webhooks.ratioToBareRoute).toBeGreaterThan(0);
     expect(r.webhooks.ratioToRawSignals).toBeGreaterThan(0);
+    // ABBA: each path measured twice, and where its CPU went (the API only works on the full path).
+    expect(r.webhooks.order).toEqual(['full', 'raw', 'raw', 'full']);
+    expect(r.webhooks.full.requests).toBe(40);
+    expect(r.webhooks.rawSignals.requests).toBe(40);
+    expect(r.webhooks.cpuMsPerRequest.full.total).toBeGreaterThan(0);
+    expect(r.webhooks.cpuMsPerRequest.full.total).toBeCloseTo(r.webhooks.cpuMsPerRequest.full.api + r.webhooks.cpuMsPerRequest.full.worker + r.webhooks.cpuMsPerRequest.full.temporal + r.webhooks.cpuMsPerRequest.full.driver, 2);
+    expect(r.webhooks.p99RatioToRawSignals).toBeGreaterThan(0);
 
     expect(r.activation.n).toBe(4);
     expect(r.activation.subscriptionsPerSecond).toBeGreaterThan(0);
