@@ -48,3 +48,22 @@ export function canPin(): boolean {
     return false;
   }
 }
+
+/**
+ * Resolves once every process used under `maxShare` of a CPU over one `windowMs` window, or after `timeoutMs`
+ * (returns false then). A signal is accepted before the worker runs the workflow task it causes, so a burst leaves
+ * the worker (and the server) a backlog; waiting for it keeps one measurement's work out of the next one's figures.
+ */
+export async function untilIdle(pids: readonly number[], options: { windowMs?: number; maxShare?: number; timeoutMs?: number } = {}): Promise<boolean> {
+  const windowMs = options.windowMs ?? 1000;
+  const maxMs = windowMs * (options.maxShare ?? 0.1);
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  let before = pids.map(cpuMs);
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const now = pids.map(cpuMs);
+    if (now.every((ms, i) => ms - before[i]! <= maxMs)) return true;
+    before = now;
+  }
+  return false;
+}

@@ -4,13 +4,12 @@ import { gatewayEventSignals } from '../../src/shared/messages';
 import type { BenchConfig } from '../config';
 import { ACTIVATION_CONNECTION_ID, type Stack } from '../stack';
 import { BARE_ROUTE } from '../processes/bare-route';
-import { canPin, cpuDuring, cpuHalves, pinToCpus } from '../lib/cpu';
+import { canPin, cpuDuring, cpuHalves, pinToCpus, untilIdle } from '../lib/cpu';
 import { driveWebhooks, type LoadResult } from '../lib/drive-http';
 import { signedWebhooks, type SignedWebhook } from '../lib/paystack-webhooks';
 import { runPool } from '../lib/pool';
 import { progress } from '../lib/progress';
 import { mean, percentile, ratio, round } from '../lib/stats';
-import { sleep } from '../lib/wait';
 
 /** CPU ms per request in each process of the stack during a measurement (its settle time included). */
 export interface CpuPerRequest {
@@ -32,6 +31,11 @@ export interface WebhookComparison {
   p99RatioToRawSignals: number;
   /** Where each path's CPU went, per request: what the full path costs the machine beyond a raw signal. */
   cpuMsPerRequest: { full: CpuPerRequest; rawSignals: CpuPerRequest };
+  /**
+   * History events the subscriptions gained per request: a signal costs 6 (signal, workflow task ×3, the wait's
+   * timer cancelled and started again) unless it arrives while its workflow's task is pending and shares it.
+   */
+  historyEventsPerRequest: { full: number; rawSignals: number };
 }
 
 export interface WebhookResult extends WebhookComparison {
@@ -55,15 +59,13 @@ export interface WebhookResult extends WebhookComparison {
 }
 
 const MAX_SECONDS = 120;
-/**
- * Lets the worker finish the workflow tasks a measurement caused before the next one starts (counted in its CPU):
- * 5 s after a full-size run, less after the smoke test's few requests.
- */
-const settleMs = (requests: number): number => Math.min(5000, 1000 + 2 * requests);
+/** Longest wait for the worker and server to finish the workflow tasks a measurement caused (counted in its CPU). */
+const SETTLE_TIMEOUT_MS = 60_000;
 
 interface Measured {
   load: LoadResult;
   cpuMs: Omit<CpuPerRequest, 'total'>;
+  historyEvents: number;
 }
 
 /** Sends each event as the signal the API would send for it, `connections` in flight, with no HTTP in front. */
@@ -81,7 +83,7 @@ async function rawSignals(stack: Stack, batch: readonly SignedWebhook[], connect
 }
 
 /** Rates add up over the runs (all requests / all seconds); latency percentiles are the runs' mean. */
-function combine(runs: readonly Measured[]): { load: LoadResult; cpu: CpuPerRequest } {
+function combine(runs: readonly Measured[]): { load: LoadResult; cpu: CpuPerRequest; historyEvents: number } {
   const requests = runs.reduce((s, r) => s + r.load.requests, 0);
   const seconds = runs.reduce((s, r) => s + r.load.requests / r.load.perSecond, 0);
   const perRequest = (key: keyof Measured['cpuMs']): number => round(runs.reduce((s, r) => s + r.cpuMs[key], 0) / requests, 3);
@@ -96,6 +98,7 @@ function combine(runs: readonly Measured[]): { load: LoadResult; cpu: CpuPerRequ
       errors: runs.reduce((s, r) => s + r.load.errors, 0),
     },
     cpu: { ...cpu, total: round(cpu.api + cpu.worker + cpu.temporal + cpu.driver, 3) },
+    historyEvents: round(runs.reduce((s, r) => s + r.historyEvents, 0) / requests, 2),
   };
 }
 
@@ -114,18 +117,25 @@ export async function runWebhooks(stack: Stack, cfg: BenchConfig, subscriptionId
   progress('webhooks', `bare route: ${m} requests, ${c} connections`);
   const bareRoute = await driveWebhooks(`${stack.apiUrl}${BARE_ROUTE}`, bareBodies, c, MAX_SECONDS);
 
+  const historyLength = async (): Promise<number> => {
+    const lengths = await runPool(subscriptionIds.length, 8, async (i) => (await stack.client.workflow.getHandle(subscriptionWorkflowId(subscriptionIds[i]!)).describe()).historyLength);
+    return lengths.reduce((s, n) => s + n, 0);
+  };
   const measure = async (what: 'full' | 'raw', pass: 0 | 1, bodies: readonly SignedWebhook[]): Promise<Measured> => {
     const batch = bodies.slice(pass * half, (pass + 1) * half);
+    const eventsBefore = await historyLength();
     progress('webhooks', what === 'full' ? `full path: ${batch.length} signed webhooks to /webhooks/paystack/${ACTIVATION_CONNECTION_ID}` : `raw signals: ${batch.length} signals from the client, ${c} in flight`);
     const { result, cpuMs } = await cpuDuring(pids, async () => {
       const load = what === 'full' ? await driveWebhooks(`${stack.apiUrl}/webhooks/paystack/${ACTIVATION_CONNECTION_ID}`, batch, c, MAX_SECONDS) : await rawSignals(stack, batch, c);
-      await sleep(settleMs(batch.length));
+      // Until the worker and the server are idle again: their backlog is this run's work, not the next one's.
+      if (!(await untilIdle([stack.pids.worker, stack.pids.temporal], { timeoutMs: SETTLE_TIMEOUT_MS }))) progress('webhooks', '  still busy after 60 s; measuring on');
       return load;
     });
     if (result.non2xx > 0 || result.errors > 0) throw new Error(`webhooks: ${result.non2xx} non-2xx answers and ${result.errors} errors on the ${what} path`);
+    const historyEvents = (await historyLength()) - eventsBefore;
     const per = (ms: number): string => (ms / batch.length).toFixed(2);
-    progress('webhooks', `  ${round(result.perSecond)}/s, p99 ${round(result.p99Ms)} ms; CPU ms per request: API ${per(cpuMs.api)}, worker ${per(cpuMs.worker)}, Temporal ${per(cpuMs.temporal)}, driver ${per(cpuMs.driver)}`);
-    return { load: result, cpuMs };
+    progress('webhooks', `  ${round(result.perSecond)}/s, p99 ${round(result.p99Ms)} ms; CPU ms per request: API ${per(cpuMs.api)}, worker ${per(cpuMs.worker)}, Temporal ${per(cpuMs.temporal)}, driver ${per(cpuMs.driver)}; ${per(historyEvents)} history events`);
+    return { load: result, cpuMs, historyEvents };
   };
   const order = ['full', 'raw', 'raw', 'full'] as const;
   // Each comparison signs its own bodies: a transaction id seen before would be a duplicate, not a new webhook.
@@ -143,6 +153,7 @@ export async function runWebhooks(stack: Stack, cfg: BenchConfig, subscriptionId
       ratioToRawSignals: ratio(full.load.perSecond, raw.load.perSecond),
       p99RatioToRawSignals: ratio(full.load.p99Ms, raw.load.p99Ms),
       cpuMsPerRequest: { full: full.cpu, rawSignals: raw.cpu },
+      historyEventsPerRequest: { full: full.historyEvents, rawSignals: raw.historyEvents },
     };
   };
 
