@@ -17,6 +17,8 @@ export interface PromiseStackCensus {
   structuredFrames: number;
   /** Distinct stacks of one workflow with how many of its pending promises share each, most frequent first. */
   sample: { count: number; stack: string }[];
+  /** What the `__stack_trace` query answers for that workflow: the stacks of promises no other one derives from. */
+  query: string[];
 }
 
 /**
@@ -43,6 +45,10 @@ export function promiseStackCensus(taskQueue: string): PromiseStackCensus {
   }
   const counts = new Map<string, number>();
   for (const s of mine[0]?.activator.promiseStackStore.promiseToStack.values() ?? []) counts.set(s.formatted, (counts.get(s.formatted) ?? 0) + 1);
+  const store = mine[0]?.activator.promiseStackStore;
+  const parents = new Set([...(store?.childToParent.values() ?? [])].flatMap((ps) => [...ps]));
+  const leaves = [...(store?.childToParent.keys() ?? [])].filter((p) => !parents.has(p)).map((p) => store?.promiseToStack.get(p)?.formatted ?? '');
+  const query = [...new Set(leaves)].filter((f) => f !== '' && f.trim() !== 'at Promise.then (<anonymous>)');
   const sample = [...counts].map(([stack, count]) => ({ count, stack })).sort((a, b) => b.count - a.count);
-  return { workflows: mine.length, pendingPromises: per(pendingPromises), parentLinks: per(parentLinks), stackChars: per(stackChars), structuredFrames: per(structuredFrames), sample };
+  return { workflows: mine.length, pendingPromises: per(pendingPromises), parentLinks: per(parentLinks), stackChars: per(stackChars), structuredFrames: per(structuredFrames), sample, query };
 }

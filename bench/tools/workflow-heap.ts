@@ -54,9 +54,12 @@ async function main(): Promise<void> {
     const subs = await run(require.resolve('../../src/workflows'), 'heap-subs', fake.activities(),
       async (i) => void (await env.client.workflow.start('subscriptionWorkflow', { taskQueue: 'heap-subs', workflowId: `hs-${i}`, args: [inputs[i]] })),
       async (i) => Boolean((await env.client.workflow.getHandle(`hs-${i}`).query(stateQuery)).authorization));
-    for (const [queue, { sample, ...c }] of census) {
-      console.log(JSON.stringify({ queue, ...c }));
-      if (process.argv.includes('--stacks')) for (const { count, stack } of sample) console.log(`${count} ×\n${stack}\n`);
+    for (const [queue, { sample, query, ...c }] of census) {
+      console.log(JSON.stringify({ queue, ...c, queryStacks: query.length }));
+      if (process.argv.includes('--stacks')) {
+        for (const { count, stack } of sample) console.log(`${count} ×\n${stack}\n`);
+        console.log(`${queue}: the stack trace query shows\n${query.join('\n\n')}\n`);
+      }
     }
     console.log(JSON.stringify({ n, preload, emptyKiB: Number(empty.toFixed(1)), subscriptionKiB: Number(subs.toFixed(1)), ratio: Number((subs / empty).toFixed(2)) }));
   } finally {
