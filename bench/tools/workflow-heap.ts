@@ -8,12 +8,15 @@ import { FakeActivities } from '../../test/workflows/support/fake-activities';
 import { subscriptionInput } from '../../test/workflows/support/harness';
 import { temporalExecutable } from '../../test/helpers/temporal-binaries';
 import { baselineWorkflow } from '../workflows';
+import { promiseStackCensus } from './promise-stacks';
 
 /**
  * Heap of cached workflows, measured where they live: the worker runs in debug mode, so workflows run in this
  * thread and `heapUsed` (after a forced GC) counts them. N parked empty workflows, then N subscriptions waiting
  * for their checkout to be paid; optionally a heap snapshot for a retainer view.
- *   node --expose-gc --import tsx bench/tools/workflow-heap.ts [n] [--snapshot] [--no-preload]
+ * Beside the heap, what the SDK's promise hooks keep per workflow (pending promises, their stack strings);
+ * `--stacks` prints one subscription's pending stacks.
+ *   node --expose-gc --import tsx bench/tools/workflow-heap.ts [n] [--snapshot] [--no-preload] [--stacks]
  */
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 300);
@@ -28,14 +31,27 @@ async function main(): Promise<void> {
       gc();
       return process.memoryUsage().heapUsed;
     };
+    // Resident memory beside the heap: what the bench reads (VmRSS), here with every workflow on this GC'd thread, and
+    // where it went: V8's committed heap (heapTotal), memory outside it (external: buffers), the rest (native: Core).
+    const rss: Record<string, number> = {};
+    const parts: Record<string, Record<string, number>> = {};
+    const census = new Map<string, ReturnType<typeof promiseStackCensus>>();
     const run = async (bundlePath: string, taskQueue: string, activities: object, start: (i: number) => Promise<void>, ready: (i: number) => Promise<boolean>) => {
       const workflowBundle = await bundleWorkflowCode({ workflowsPath: bundlePath, logger: new DefaultLogger('WARN'), ...(preload ? workflowBundlerOptions() : {}) });
       const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities, debugMode: true, maxCachedWorkflows: n + 10 });
       return worker.runUntil(async () => {
         const before = heap();
+        const rssBefore = process.memoryUsage().rss;
+        const usageBefore = process.memoryUsage();
+        if (process.argv.includes('--snapshot')) console.log('snapshot', writeHeapSnapshot(`/tmp/workflow-heap-${taskQueue}-before.heapsnapshot`));
         for (let i = 0; i < n; i++) await start(i);
         for (let i = 0; i < n; i++) while (!(await ready(i))) await new Promise((r) => setTimeout(r, 50));
         const after = heap();
+        rss[taskQueue] = (process.memoryUsage().rss - rssBefore) / n / 1024;
+        const usage = process.memoryUsage();
+        const kib = (k: 'heapTotal' | 'external' | 'rss'): number => Number(((usage[k] - usageBefore[k]) / n / 1024).toFixed(1));
+        parts[taskQueue] = { heapTotalKiB: kib('heapTotal'), externalKiB: kib('external'), otherKiB: Number((kib('rss') - kib('heapTotal') - kib('external')).toFixed(1)) };
+        census.set(taskQueue, promiseStackCensus(taskQueue));
         if (process.argv.includes('--snapshot')) console.log('snapshot', writeHeapSnapshot(`/tmp/workflow-heap-${taskQueue}.heapsnapshot`));
         return (after - before) / n / 1024;
       });
@@ -48,7 +64,14 @@ async function main(): Promise<void> {
     const subs = await run(require.resolve('../../src/workflows'), 'heap-subs', fake.activities(),
       async (i) => void (await env.client.workflow.start('subscriptionWorkflow', { taskQueue: 'heap-subs', workflowId: `hs-${i}`, args: [inputs[i]] })),
       async (i) => Boolean((await env.client.workflow.getHandle(`hs-${i}`).query(stateQuery)).authorization));
-    console.log(JSON.stringify({ n, preload, emptyKiB: Number(empty.toFixed(1)), subscriptionKiB: Number(subs.toFixed(1)), ratio: Number((subs / empty).toFixed(2)) }));
+    for (const [queue, { sample, query, ...c }] of census) {
+      console.log(JSON.stringify({ queue, ...c, queryStacks: query.length, ...parts[queue] }));
+      if (process.argv.includes('--stacks')) {
+        for (const { count, stack } of sample) console.log(`${count} ×\n${stack}\n`);
+        console.log(`${queue}: the stack trace query shows\n${query.join('\n\n')}\n`);
+      }
+    }
+    console.log(JSON.stringify({ n, preload, emptyKiB: Number(empty.toFixed(1)), subscriptionKiB: Number(subs.toFixed(1)), ratio: Number((subs / empty).toFixed(2)), rssEmptyKiB: Number(rss['heap-baseline']!.toFixed(1)), rssSubscriptionKiB: Number(rss['heap-subs']!.toFixed(1)) }));
   } finally {
     await env.teardown();
   }

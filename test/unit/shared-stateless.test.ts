@@ -4,9 +4,9 @@ import type * as Ids from '../../src/shared/ids';
 import type * as Messages from '../../src/shared/messages';
 import type * as Money from '../../src/shared/money';
 import type * as Schemas from '../../src/shared/schemas';
-import { sharedContractModules } from '../../src/worker/bundle-options';
+import { sharedContractModules, workflowModules } from '../../src/worker/bundle-options';
 
-// The worker preloads every src/shared module into the V8 context that all workflows share
+// The worker preloads every src/shared and src/workflows module into the V8 context that all workflows share
 // (src/worker/bundle-options.ts). A module there that kept state at module level would leak it from one workflow
 // to the next, so module-level mutable bindings and collections are refused here.
 const MUTABLE_AT_TOP_LEVEL = [/^(export\s+)?(let|var)\s/m, /^(export\s+)?const\s+\w+\s*(:[^=]+)?=\s*new\s+(Map|Set|WeakMap|Array)\b/m];
@@ -41,6 +41,11 @@ describe('src/shared, preloaded into the context all workflows share', () => {
   });
 
   it.each(modules.map((m) => [basename(m), m]))('%s keeps no module-level mutable state', (_name, path) => {
+    const source = readFileSync(path, 'utf8');
+    for (const pattern of MUTABLE_AT_TOP_LEVEL) expect(source).not.toMatch(pattern);
+  });
+
+  it.each(workflowModules().map((m) => [basename(m), m]))('workflows/%s keeps no module-level mutable state', (_name, path) => {
     const source = readFileSync(path, 'utf8');
     for (const pattern of MUTABLE_AT_TOP_LEVEL) expect(source).not.toMatch(pattern);
   });
