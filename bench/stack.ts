@@ -146,11 +146,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // Each bench run starts from empty gateway books (no data file carried over from npm run dev).
       SANDBOX_DATA_FILE: '',
     }, /gateway sandbox on/);
-    const startWorker = (name: string): Child => start(name, process.execPath, [...app, 'bench/processes/worker.ts'], common, /BENCH WORKER READY/);
-    const worker = startWorker('worker');
-    // BENCH_API_CPU_PROFILE=<dir>: V8 CPU profile of the API process (written when it exits at stop) to profile the
-    // webhook path; run it with small other scenarios so the webhooks dominate it.
-    const profile = process.env.BENCH_API_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_API_CPU_PROFILE)}`] : [];
+    // BENCH_API_CPU_PROFILE / BENCH_WORKER_CPU_PROFILE=<dir>: V8 CPU profiles of the API / first worker process, one
+    // file per thread (the worker's workflow threads included), written when it exits at stop. Run with small other
+    // scenarios so the webhooks dominate them.
+    const cpuProfile = (dir: string | undefined): string[] => (dir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(dir)}`] : []);
+    const startWorker = (name: string, profile: string[] = []): Child => start(name, process.execPath, [...profile, ...app, 'bench/processes/worker.ts'], common, /BENCH WORKER READY/);
+    const worker = startWorker('worker', cpuProfile(process.env.BENCH_WORKER_CPU_PROFILE));
+    const profile = cpuProfile(process.env.BENCH_API_CPU_PROFILE);
     const api = start('api', process.execPath, [...profile, ...app, 'bench/processes/api.ts'], {
       ...common,
       API_PORT: String(apiPort),
