@@ -69,6 +69,15 @@ export class FakeActivities {
     return seen()[count - 1]!;
   }
 
+  /**
+   * Resolves once the `count`-th call of activity `name` has started. A merchant event and the activity it announces
+   * (`payment.refunding`, then `refundCharge`) run as separate activities in either order: wait for the one asserted on.
+   */
+  async waitForCall<K extends keyof Inputs>(name: K, count = 1): Promise<Call<K>> {
+    await this.waitUntil(() => this.callsOf(name).length >= count);
+    return this.callsOf(name)[count - 1]!;
+  }
+
   /** The customer can pay only once the checkout exists, so tests send the authorization webhook after this. */
   checkoutOpened(): Promise<void> {
     return this.waitUntil(() => this.callsOf('initializeAuthorization').length > 0);
