@@ -1,4 +1,5 @@
 import type { SubscriptionView } from '../shared/state';
+import { LoopTimer } from './loop-timer';
 
 /**
  * The one coordination protocol between the billing loop and the message handlers. Everything that decides when
@@ -53,6 +54,8 @@ export class MoneyLock {
 /** What one run of the workflow knows beside the snapshot: coordination only, never carried through continue-as-new. */
 export class Coordination {
   readonly money = new MoneyLock();
+  /** The timer of the loop's durable wait (waits.ts), kept across early wake-ups since 0.7.0. */
+  readonly timer = new LoopTimer();
   /** The loop is parked in a durable wait (the pre-0.3.0 cancel and pause waited for this). */
   parked = false;
   /** Attempts that reached an answer or started waiting for one; retry-now answers when it moves. */

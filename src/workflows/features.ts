@@ -53,6 +53,11 @@ export interface Features {
    * never gets a refund reference it already used.
    */
   refundLedger: boolean;
+  /**
+   * 0.7.0: the loop's timer survives an early wake-up (loop-timer.ts): a webhook that changes nothing no longer
+   * cancels the timer and starts the same one again (two history events, and the workflow task's CPU).
+   */
+  standingTimer: boolean;
 }
 
 export function decideFeatures(): Features {
@@ -75,5 +80,6 @@ export function decideFeatures(): Features {
     refundsAfterEnd: patched('refunds-open-after-end'),
     unpaidRecovery: patched('merchant-retry-while-unpaid'),
     refundLedger: patched('refunds-from-ledger'),
+    standingTimer: patched('loop-timer-survives-wake-ups'),
   };
 }
