@@ -2,7 +2,7 @@ import type { temporal } from '@temporalio/proto';
 import { chargeReference } from '../../src/shared/ids';
 import { gatewayEventSignals, pauseUpdate, resumeUpdate, stateQuery } from '../../src/shared/messages';
 import { FakeActivities, monthly } from './support/fake-activities';
-import { authorizationPaid, DAY, skipTo, startActive, subscriptionInput, useHarness, withWorker } from './support/harness';
+import { authorizationPaid, DAY, recordHistory, skipTo, startActive, subscriptionInput, useHarness, withWorker } from './support/harness';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const timersStarted = (events: HistoryEvent[]): HistoryEvent[] => events.filter((e) => e.timerStartedEventAttributes);
@@ -43,6 +43,7 @@ describe("the loop's timer across wake-ups (0.7.0)", () => {
       await skipTo(h, Date.parse(view.nextChargeAt!) + DAY);
       expect(fake.charges().length).toBe(renewalsBefore + 1);
       expect(await handle.query(stateQuery)).toMatchObject({ status: 'active', cycle: 2 });
+      await recordHistory(h, 'paystack-webhooks-keep-loop-timer', handle);
     });
   });
 
