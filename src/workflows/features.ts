@@ -60,7 +60,40 @@ export interface Features {
   standingTimer: boolean;
 }
 
+/**
+ * Since 0.8.0 a new run records one marker for every feature above instead of one each. Core follows every patch
+ * marker with an upsert of the `TemporalChangeVersion` search attribute listing all patch ids so far, so nineteen
+ * markers cost each run 38 history events and ~16 KB (the lists grow with every patch) before it does anything, and
+ * the worker keeps a state machine and the payloads of each for as long as the run is cached. A run that began
+ * before 0.8.0 has no such marker, so each flag is decided by its own marker as before and its history replays.
+ * A feature added later gets its own patch, beside this one, until the next release folds it in.
+ */
+const EVERY_FEATURE_OF_0_8_0 = 'features-0.8.0';
+
+const EVERY_FEATURE: Features = {
+  moneyLock: true,
+  carryUnfinished: true,
+  latePayments: true,
+  refundRetries: true,
+  spacingFromAttemptStart: true,
+  planBeforeFinish: true,
+  keepAnchorDay: true,
+  abandonedDeliveryConfirmed: true,
+  reverifyUnsettled: true,
+  refundDelayAnnounced: true,
+  boundedPending: true,
+  cardRevocation: true,
+  chargeQueuePerConnection: true,
+  consistentRecords: true,
+  lastChargeOutcomeVisible: true,
+  refundsAfterEnd: true,
+  unpaidRecovery: true,
+  refundLedger: true,
+  standingTimer: true,
+};
+
 export function decideFeatures(): Features {
+  if (patched(EVERY_FEATURE_OF_0_8_0)) return { ...EVERY_FEATURE };
   return {
     moneyLock: patched('money-lock'),
     carryUnfinished: patched('continue-as-new-carries-unfinished-work'),
