@@ -26,14 +26,19 @@ export class LoopTimer {
    * Returns a check that turns true once the timer for `at` has fired, starting it (and cancelling any other) unless
    * the one running is for the same instant and reason. The reason is the summary without its durations, which are
    * measured from the moment the timer started ("expires in 59m"), so the timeline keeps the first, true one.
+   * `at` null: the loop waits without a deadline (pause, unpaid), so the running timer is cancelled and none fires.
    */
-  until(at: number, summary: string): () => boolean {
+  until(at: number | null, summary: string): () => boolean {
+    if (at === null) {
+      this.#cancel();
+      return () => false;
+    }
     const reason = summary.replace(DURATION, '');
     const current = this.#armed;
     // A timer that fired has answered; asked again for its instant (a step that did not act on it), it starts anew,
     // so such a loop goes through the server once per turn as before 0.7.0 and never spins inside one workflow task.
     if (current && !current.fired && current.at === at && current.reason === reason) return () => current.fired;
-    this.cancel();
+    this.#cancel();
     const armed: Armed = { at, reason, scope: new CancellationScope(), fired: false };
     this.#armed = armed;
     // At least 1 ms, as the SDK's own timers: a wait for an instant already reached still yields to the server once.
@@ -51,8 +56,7 @@ export class LoopTimer {
     return () => armed.fired;
   }
 
-  /** The loop waits without a deadline now: the running timer, if any, is cancelled. */
-  cancel(): void {
+  #cancel(): void {
     const current = this.#armed;
     this.#armed = null;
     if (current && !current.fired) current.scope.cancel();

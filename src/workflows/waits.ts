@@ -27,8 +27,7 @@ export async function waitUntil(run: Run, deadlineMs: number | null, summary: st
     if (run.f.standingTimer) {
       // One timer per instant, kept across wake-ups (loop-timer.ts). Work that arrived with the timer wins: the loop
       // applies it first and comes back to a deadline that is then already reached.
-      if (wakeAt === null) co.timer.cancel();
-      const fired = wakeAt === null ? () => false : co.timer.until(wakeAt, timerSummary);
+      const fired = co.timer.until(wakeAt, timerSummary);
       await condition(() => woken() || fired());
       return !woken() && wakeAt === deadlineMs;
     }
