@@ -94,7 +94,7 @@ export function markdown(r: BenchResults): string {
     line(header.map(() => '---')),
     ...rows.map(line),
     '',
-    `Idle RSS: worker ${mib(m.idleWorkerRssBytes)} MiB, API ${mib(m.idleApiRssBytes)} MiB. Worker sticky cache: ${m.workerMaxCachedWorkflows} workflows per worker (SDK default for this heap limit).`,
+    `Idle RSS (a fresh worker process for each kind): worker ${mib(m.idle.baseline.workerRssBytes)} MiB before the empty workflows, ${mib(m.idle.subscriptions.workerRssBytes)} MiB before the subscriptions; API ${mib(m.idle.baseline.apiRssBytes)} MiB. Worker sticky cache: ${m.workerMaxCachedWorkflows} workflows per worker (SDK default for this heap limit).`,
   ].join('\n');
 }
 

@@ -32,6 +32,11 @@ export interface Stack {
   workerMaxCachedWorkflows: number;
   /** Starts one more worker process like the first (the storm runs on two); resolves with its pid once it polls. */
   addWorker(): Promise<number>;
+  /**
+   * Stops the first worker process and starts a fresh one in its place (`pids.worker` follows), so a memory reading
+   * starts from a process that has never held workflows: no cache, and no memory freed by earlier ones to reuse.
+   */
+  replaceWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -62,6 +67,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   let stopping = false;
   let stopped: Promise<void> | undefined;
   let server: PostgresServer | undefined;
+  /** Children stopped on purpose while the stack runs (a replaced worker): their exit is not a crash. */
+  const retired = new Set<Child>();
 
   const start = (name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, readyLine?: RegExp): Child => {
     const proc = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...env } });
@@ -76,7 +83,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       proc.stderr?.on('data', onData);
       proc.once('exit', (code, signal) => {
         reject(new Error(`${name} exited (${signal ?? code}) before it was ready:\n${tail}`));
-        if (!stopping) options.onUnexpectedExit(`${name} (${signal ?? code}): ${tail.slice(-1000)}`);
+        if (!stopping && !retired.has(child)) options.onUnexpectedExit(`${name} (${signal ?? code}): ${tail.slice(-1000)}`);
       });
     });
     const child = { name, proc, ready, output: () => tail };
@@ -84,12 +91,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return child;
   };
 
+  const exited = (c: Child): Promise<void> =>
+    c.proc.exitCode !== null || c.proc.signalCode !== null ? Promise.resolve() : new Promise((r) => c.proc.once('exit', () => r()));
   // Every caller (Ctrl-C, a failing scenario, the normal end) awaits the same shutdown, so none exits early.
   const stop = (): Promise<void> => (stopped ??= stopChildren());
   const stopChildren = async (): Promise<void> => {
     stopping = true;
-    const exited = (c: Child): Promise<void> =>
-      c.proc.exitCode !== null || c.proc.signalCode !== null ? Promise.resolve() : new Promise((r) => c.proc.once('exit', () => r()));
     // Apps first, the server last, as scripts/dev.ts does.
     for (const order of [children.filter((c) => c.name !== 'temporal'), children.filter((c) => c.name === 'temporal')]) {
       for (const c of order) if (c.proc.pid && c.proc.exitCode === null) signalGroup(c.proc.pid, 'SIGTERM');
@@ -135,8 +142,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       MERCHANT_WEBHOOK_URL: '',
     };
     const tsx = ['--import', 'tsx'];
-    // Worker and API can be asked to collect garbage before a memory reading (bench/processes/gc-on-signal.ts).
-    const app = ['--expose-gc', ...tsx];
+    // Worker and API can be asked to collect garbage, in every thread, before a memory reading (bench/processes/gc-on-signal.cjs).
+    const app = ['--expose-gc', '--require', resolve(root, 'bench/processes/gc-on-signal.cjs'), ...tsx];
     const sandbox = start('sandbox', process.execPath, [...tsx, 'sandbox/main.ts'], {
       SANDBOX_PORT: String(sandboxPort),
       SANDBOX_CONNECTIONS_FILE: connectionsFile,
@@ -151,7 +158,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // scenarios so the webhooks dominate them.
     const cpuProfile = (dir: string | undefined): string[] => (dir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(dir)}`] : []);
     const startWorker = (name: string, profile: string[] = []): Child => start(name, process.execPath, [...profile, ...app, 'bench/processes/worker.ts'], common, /BENCH WORKER READY/);
-    const worker = startWorker('worker', cpuProfile(process.env.BENCH_WORKER_CPU_PROFILE));
+    let worker = startWorker('worker', cpuProfile(process.env.BENCH_WORKER_CPU_PROFILE));
     const profile = cpuProfile(process.env.BENCH_API_CPU_PROFILE);
     const api = start('api', process.execPath, [...profile, ...app, 'bench/processes/api.ts'], {
       ...common,
@@ -161,17 +168,29 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     progress('stack', 'starting sandbox, worker (bundles the workflows) and API');
     await Promise.all([sandbox.ready, worker.ready, api.ready]);
     progress('stack', `ready: api ${apiUrl}, sandbox ${sandboxUrl}`);
+    const pids = { temporal: server?.pid ?? temporal!.proc.pid!, worker: worker.proc.pid!, api: api.proc.pid!, sandbox: sandbox.proc.pid! };
     return {
       client,
       temporalAddress,
       apiUrl,
       sandboxUrl,
       workerMaxCachedWorkflows: Number(/maxCachedWorkflows=(\d+)/.exec(worker.output())?.[1] ?? 0),
-      pids: { temporal: server?.pid ?? temporal!.proc.pid!, worker: worker.proc.pid!, api: api.proc.pid!, sandbox: sandbox.proc.pid! },
+      pids,
       addWorker: async () => {
-        const next = startWorker(`worker-${children.filter((c) => c.name.startsWith('worker')).length + 1}`);
+        const next = startWorker(`worker-${children.filter((c) => c.name.startsWith('worker') && !retired.has(c)).length + 1}`);
         await next.ready;
         return next.proc.pid!;
+      },
+      replaceWorker: async () => {
+        const old = worker;
+        retired.add(old);
+        signalGroup(old.proc.pid!, 'SIGTERM');
+        await Promise.race([exited(old), sleep(8000)]);
+        if (old.proc.exitCode === null && old.proc.signalCode === null) signalGroup(old.proc.pid!, 'SIGKILL');
+        await exited(old);
+        worker = startWorker('worker');
+        await worker.ready;
+        pids.worker = worker.proc.pid!;
       },
       // Children first: closing the connection first would fail the running scenario mid-request.
       stop: async () => {

@@ -7,13 +7,10 @@ import { loadConfig } from '../../src/config';
 import { loadConnections } from '../../src/gateways/connections';
 import { BARE_ROUTE } from './bare-route';
 import { baselineRoutes } from './baseline-routes';
-import { gcOnSignal } from './gc-on-signal';
 
 import { createTemporalClient } from '../../src/temporal/client';
 import { PageTokens } from '../../src/temporal/page-token';
 import { SubscriptionsFacade } from '../../src/temporal/subscriptions';
-
-gcOnSignal();
 
 /**
  * The bench's API process: the production app exactly as src/api/main.ts wires it, behind one extra bare route

@@ -7,9 +7,6 @@ import { createWorkerActivities } from '../../src/worker/activities';
 import { workflowBundlerOptions } from '../../src/worker/bundle-options';
 import { SubscriptionWorkers } from '../../src/worker/subscription-workers';
 import { BASELINE_TASK_QUEUE } from '../task-queues';
-import { gcOnSignal } from './gc-on-signal';
-
-gcOnSignal();
 
 /**
  * The bench's worker process: the production worker's wiring (src/worker/main.ts: same workflows, same activities

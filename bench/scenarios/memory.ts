@@ -22,11 +22,18 @@ export interface MemoryLevel {
   seconds: number;
 }
 
+export interface IdleRss {
+  /** The worker process this kind was measured in. */
+  workerPid: number;
+  workerRssBytes: number;
+  apiRssBytes: number;
+}
+
 export interface MemoryResult {
   /** Workflows each worker keeps in its sticky cache; beyond this, open workflows live only on the server. */
   workerMaxCachedWorkflows: number;
-  idleWorkerRssBytes: number;
-  idleApiRssBytes: number;
+  /** Each kind is measured in a worker process of its own, fresh: its resident memory before the first level. */
+  idle: { baseline: IdleRss; subscriptions: IdleRss };
   /** Empty workflows parked on a timer (the baseline), then real subscriptions waiting on theirs. */
   baseline: MemoryLevel[];
   subscriptions: MemoryLevel[];
@@ -80,16 +87,18 @@ async function settledRss(pid: number): Promise<number> {
 
 /**
  * Resident memory of the worker and API processes as open workflows waiting on timers are added, level by level
- * (1,000 and 10,000 by default): first empty baseline workflows, then real subscriptions, in the same worker
- * process. Figures are marginal (RSS growth / workflows added), so what the earlier levels left behind cancels out.
- * Runs first, on an idle stack; its workflows are terminated afterwards.
+ * (1,000 and 10,000 by default): first empty baseline workflows, then real subscriptions. Figures are marginal
+ * (RSS growth / workflows added). Each kind runs in a fresh worker process: in one shared process the second kind
+ * would start with the first one's cache still full and with the memory its evicted workflows freed (resident, and
+ * reused by the allocators), which read as the second kind costing less than it does.
+ * Runs first, on an idle stack; its workflows are terminated afterwards, and the worker is replaced once more so the
+ * scenarios after it start with an empty cache.
  */
 export async function runMemory(stack: Stack, cfg: BenchConfig, timeoutMs: number): Promise<MemoryResult> {
-  const idleWorker = await settledRss(stack.pids.worker);
-  const idleApi = await settledRss(stack.pids.api);
-  progress('memory', `idle: worker ${mib(idleWorker)}, api ${mib(idleApi)}; worker cache ${stack.workerMaxCachedWorkflows} workflows`);
-  let prev = { worker: idleWorker, api: idleApi };
-  const measure = async (kind: Kind): Promise<MemoryLevel[]> => {
+  const measure = async (kind: Kind): Promise<{ idle: IdleRss; levels: MemoryLevel[] }> => {
+    const idle = { workerPid: stack.pids.worker, workerRssBytes: await settledRss(stack.pids.worker), apiRssBytes: await settledRss(stack.pids.api) };
+    progress('memory', `${kind.name}: idle: worker ${mib(idle.workerRssBytes)}, api ${mib(idle.apiRssBytes)}; worker cache ${stack.workerMaxCachedWorkflows} workflows`);
+    let prev = { worker: idle.workerRssBytes, api: idle.apiRssBytes };
     const levels: MemoryLevel[] = [];
     let open = 0;
     for (const level of cfg.memoryLevels) {
@@ -121,18 +130,19 @@ export async function runMemory(stack: Stack, cfg: BenchConfig, timeoutMs: numbe
       prev = { worker, api };
     }
     await terminateAll(stack, cfg, kind, open, timeoutMs);
-    return levels;
+    progress('memory', `${kind.name}: replacing the worker process`);
+    await stack.replaceWorker();
+    return { idle, levels };
   };
   const baseline = await measure(parked);
   const subs = await measure(subscriptions);
   const last = <T>(xs: T[]): T | undefined => xs[xs.length - 1];
   return {
     workerMaxCachedWorkflows: stack.workerMaxCachedWorkflows,
-    idleWorkerRssBytes: idleWorker,
-    idleApiRssBytes: idleApi,
-    baseline,
-    subscriptions: subs,
-    ratio: ratio(last(subs)?.workerBytesPerWorkflow ?? 0, last(baseline)?.workerBytesPerWorkflow ?? 0),
+    idle: { baseline: baseline.idle, subscriptions: subs.idle },
+    baseline: baseline.levels,
+    subscriptions: subs.levels,
+    ratio: ratio(last(subs.levels)?.workerBytesPerWorkflow ?? 0, last(baseline.levels)?.workerBytesPerWorkflow ?? 0),
   };
 }
 

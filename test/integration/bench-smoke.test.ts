@@ -79,6 +79,9 @@ describe('bench smoke run (tiny N)', () => {
     expect(history?.perCycle.events).toBeGreaterThan(0);
     expect(history?.perCycle.payloadBytes).toBeGreaterThan(0);
 
+    // Each kind in a fresh worker process of its own, so neither starts on memory the other left.
+    expect(r.memory.idle.subscriptions.workerPid).not.toBe(r.memory.idle.baseline.workerPid);
+    for (const idle of [r.memory.idle.baseline, r.memory.idle.subscriptions]) expect(idle.workerRssBytes).toBeGreaterThan(0);
     // RSS deltas at 5 and 10 workflows are noise (they can even be negative), so only the readings are checked.
     for (const levels of [r.memory.baseline, r.memory.subscriptions]) {
       expect(levels.map((l) => l.open)).toEqual([5, 10]);
