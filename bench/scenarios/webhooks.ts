@@ -128,7 +128,7 @@ export async function runWebhooks(stack: Stack, cfg: BenchConfig, subscriptionId
     const { result, cpuMs } = await cpuDuring(pids, async () => {
       const load = what === 'full' ? await driveWebhooks(`${stack.apiUrl}/webhooks/paystack/${ACTIVATION_CONNECTION_ID}`, batch, c, MAX_SECONDS) : await rawSignals(stack, batch, c);
       // Until the worker and the server are idle again: their backlog is this run's work, not the next one's.
-      if (!(await untilIdle([stack.pids.worker, stack.pids.temporal], { timeoutMs: SETTLE_TIMEOUT_MS }))) progress('webhooks', '  still busy after 60 s; measuring on');
+      if (!(await untilIdle([pids.worker, pids.temporal], { timeoutMs: SETTLE_TIMEOUT_MS }))) progress('webhooks', '  still busy after 60 s; measuring on');
       return load;
     });
     if (result.non2xx > 0 || result.errors > 0) throw new Error(`webhooks: ${result.non2xx} non-2xx answers and ${result.errors} errors on the ${what} path`);

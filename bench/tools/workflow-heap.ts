@@ -33,7 +33,6 @@ async function main(): Promise<void> {
     };
     // Resident memory beside the heap: what the bench reads (VmRSS), here with every workflow on this GC'd thread, and
     // where it went: V8's committed heap (heapTotal), memory outside it (external: buffers), the rest (native: Core).
-    const rss: Record<string, number> = {};
     const parts: Record<string, Record<string, number>> = {};
     const census = new Map<string, ReturnType<typeof promiseStackCensus>>();
     const run = async (bundlePath: string, taskQueue: string, activities: object, start: (i: number) => Promise<void>, ready: (i: number) => Promise<boolean>) => {
@@ -41,16 +40,14 @@ async function main(): Promise<void> {
       const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities, debugMode: true, maxCachedWorkflows: n + 10 });
       return worker.runUntil(async () => {
         const before = heap();
-        const rssBefore = process.memoryUsage().rss;
         const usageBefore = process.memoryUsage();
         if (process.argv.includes('--snapshot')) console.log('snapshot', writeHeapSnapshot(`/tmp/workflow-heap-${taskQueue}-before.heapsnapshot`));
         for (let i = 0; i < n; i++) await start(i);
         for (let i = 0; i < n; i++) while (!(await ready(i))) await new Promise((r) => setTimeout(r, 50));
         const after = heap();
-        rss[taskQueue] = (process.memoryUsage().rss - rssBefore) / n / 1024;
         const usage = process.memoryUsage();
         const kib = (k: 'heapTotal' | 'external' | 'rss'): number => Number(((usage[k] - usageBefore[k]) / n / 1024).toFixed(1));
-        parts[taskQueue] = { heapTotalKiB: kib('heapTotal'), externalKiB: kib('external'), otherKiB: Number((kib('rss') - kib('heapTotal') - kib('external')).toFixed(1)) };
+        parts[taskQueue] = { rssKiB: kib('rss'), heapTotalKiB: kib('heapTotal'), externalKiB: kib('external'), otherKiB: Number((kib('rss') - kib('heapTotal') - kib('external')).toFixed(1)) };
         census.set(taskQueue, promiseStackCensus(taskQueue));
         if (process.argv.includes('--snapshot')) console.log('snapshot', writeHeapSnapshot(`/tmp/workflow-heap-${taskQueue}.heapsnapshot`));
         return (after - before) / n / 1024;
@@ -71,7 +68,7 @@ async function main(): Promise<void> {
         console.log(`${queue}: the stack trace query shows\n${query.join('\n\n')}\n`);
       }
     }
-    console.log(JSON.stringify({ n, preload, emptyKiB: Number(empty.toFixed(1)), subscriptionKiB: Number(subs.toFixed(1)), ratio: Number((subs / empty).toFixed(2)), rssEmptyKiB: Number(rss['heap-baseline']!.toFixed(1)), rssSubscriptionKiB: Number(rss['heap-subs']!.toFixed(1)) }));
+    console.log(JSON.stringify({ n, preload, emptyKiB: Number(empty.toFixed(1)), subscriptionKiB: Number(subs.toFixed(1)), ratio: Number((subs / empty).toFixed(2)), rssEmptyKiB: parts['heap-baseline']!.rssKiB, rssSubscriptionKiB: parts['heap-subs']!.rssKiB }));
   } finally {
     await env.teardown();
   }
