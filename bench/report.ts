@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BenchConfig } from './config';
-import type { ActivationResult } from './scenarios/activation';
+import type { ActivationCpu, ActivationResult } from './scenarios/activation';
 import type { MemoryResult } from './scenarios/memory';
 import type { StormResult } from './scenarios/storm';
 import type { CpuPerRequest, WebhookResult } from './scenarios/webhooks';
@@ -63,6 +63,7 @@ export function markdown(r: BenchResults): string {
         ]
       : []),
     ['Activation throughput', `${a.subscriptionsPerSecond} subscriptions/s (N=${a.n}, ${a.seconds} s), ${a.stateTransitionsPerSubscription} state transitions each`, `empty workflow, ${a.shape.activities} activities / ${a.shape.signals} signals / ${a.shape.timers} timers: ${a.baselinePerSecond} workflows/s, ${a.baselineStateTransitions} state transitions each`, `${a.ratio}`],
+    ['', `CPU per activation: ${activationCpu(a.cpuMsPerSubscription.chargeloop)}`, `CPU per baseline activation: ${activationCpu(a.cpuMsPerSubscription.baseline)}`, ''],
     [
       'Renewal storm',
       `${s.achievedPerSecond} charges/s at the gateway (N=${s.n}, ${s.workers} workers); peak ${s.peakPerSecond} in 1 s, ${s.peakPer60s} in 60 s${s.exceededLimit ? ' (over the limit)' : ''}; last renewal ${s.lastRenewalSeconds} s after the due instant (floor ${s.minimumSeconds} s)${s.late ? `; ${s.late} late` : ''}`,
@@ -105,3 +106,6 @@ export function writeResults(r: BenchResults, dir = resolve(__dirname, 'results'
   writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`);
   return file;
 }
+
+const activationCpu = (c: ActivationCpu): string =>
+  `${c.total} ms (API ${c.api}, worker ${c.worker}, Temporal ${c.temporal}, sandbox ${c.sandbox}, load driver ${c.driver})`;

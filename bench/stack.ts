@@ -153,12 +153,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // Each bench run starts from empty gateway books (no data file carried over from npm run dev).
       SANDBOX_DATA_FILE: '',
     }, /gateway sandbox on/);
-    // BENCH_API_CPU_PROFILE / BENCH_WORKER_CPU_PROFILE=<dir>: V8 CPU profiles of the API / first worker process, one
+    // BENCH_API_CPU_PROFILE / BENCH_WORKER_CPU_PROFILE=<dir>: V8 CPU profiles of the API / first worker process (and those replacing it), one
     // file per thread (the worker's workflow threads included), written when it exits at stop. Run with small other
     // scenarios so the webhooks dominate them.
     const cpuProfile = (dir: string | undefined): string[] => (dir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(dir)}`] : []);
     const startWorker = (name: string, profile: string[] = []): Child => start(name, process.execPath, [...profile, ...app, 'bench/processes/worker.ts'], common, /BENCH WORKER READY/);
-    let worker = startWorker('worker', cpuProfile(process.env.BENCH_WORKER_CPU_PROFILE));
+    // The first worker's role (its profile too) passes to the process that replaces it.
+    const firstWorker = (): Child => startWorker('worker', cpuProfile(process.env.BENCH_WORKER_CPU_PROFILE));
+    let worker = firstWorker();
     const profile = cpuProfile(process.env.BENCH_API_CPU_PROFILE);
     const api = start('api', process.execPath, [...profile, ...app, 'bench/processes/api.ts'], {
       ...common,
@@ -188,7 +190,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         await Promise.race([exited(old), sleep(8000)]);
         if (old.proc.exitCode === null && old.proc.signalCode === null) signalGroup(old.proc.pid!, 'SIGKILL');
         await exited(old);
-        worker = startWorker('worker');
+        worker = firstWorker();
         await worker.ready;
         pids.worker = worker.proc.pid!;
       },

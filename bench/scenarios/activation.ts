@@ -3,6 +3,7 @@ import type { Stack } from '../stack';
 import { ACTIVATION_CONNECTION_ID } from '../stack';
 import type { BenchConfig } from '../config';
 import { BASELINE_ROUTES } from '../processes/baseline-routes';
+import { cpuDuring } from '../lib/cpu';
 import { meanShape, meanStateTransitions, sampleIndexes, type HistoryShape } from '../lib/history';
 import { runPool } from '../lib/pool';
 import { progress } from '../lib/progress';
@@ -26,7 +27,27 @@ export interface ActivationResult {
   lateCheckouts: number;
   /** Creates answered 503 (Temporal past the API's deadline on a saturated machine) and retried; 0 on a quiet one. */
   retriedCreates: number;
+  /**
+   * CPU ms per activation in each process, for Chargeloop and for the baseline: on two shared cores the ratio is
+   * about total CPU, and this says whose. The sandbox does the gateway's part (checkout, webhook, verify, refund,
+   * charge), which the baseline's bare routes and empty activities do not.
+   */
+  cpuMsPerSubscription: { chargeloop: ActivationCpu; baseline: ActivationCpu };
 }
+
+export interface ActivationCpu {
+  api: number;
+  worker: number;
+  temporal: number;
+  sandbox: number;
+  driver: number;
+  total: number;
+}
+
+const perActivation = (cpu: Omit<ActivationCpu, 'total'>, n: number): ActivationCpu => {
+  const each = Object.fromEntries(Object.entries(cpu).map(([k, ms]) => [k, round(ms / n, 2)])) as Omit<ActivationCpu, 'total'>;
+  return { ...each, total: round(Object.values(cpu).reduce((a, b) => a + b, 0) / n, 2) };
+};
 
 export const activationId = (i: number): string => `act-${i}`;
 const SAMPLE = 20;
@@ -39,6 +60,39 @@ const SAMPLE = 20;
  * through the same HTTP legs (create, checkout POST, webhooks) on bare routes, so the ratio is Chargeloop's own cost.
  */
 export async function runActivation(stack: Stack, cfg: BenchConfig, timeoutMs: number): Promise<ActivationResult> {
+  const pids = { api: stack.pids.api, worker: stack.pids.worker, temporal: stack.pids.temporal, sandbox: stack.pids.sandbox, driver: process.pid };
+  const real = await cpuDuring(pids, () => activate(stack, cfg, timeoutMs));
+  const { client } = stack;
+  const n = cfg.n;
+  const { seconds, lateCheckouts } = real.result;
+  progress('activation', `${n} active in ${seconds.toFixed(1)} s; counting the history shape of ${Math.min(n, SAMPLE)} of them`);
+
+  const sampleIds = sampleIndexes(n, SAMPLE).map((i) => subscriptionWorkflowId(activationId(i)));
+  const shape = await meanShape(client, sampleIds);
+  const stateTransitions = await meanStateTransitions(client, sampleIds);
+  progress('activation', `real activation: ${shape.activities} activities, ${shape.signals} signals, ${shape.timers} timers, ${stateTransitions} state transitions; baseline next`);
+
+  const baseline = await cpuDuring(pids, () => runBaseline(stack, cfg, { activities: shape.activities, signals: shape.signals, timers: shape.timers }, timeoutMs));
+  const rate = n / seconds;
+  return {
+    n,
+    subscriptionsPerSecond: round(rate),
+    baselinePerSecond: round(baseline.result.perSecond),
+    ratio: ratio(rate, baseline.result.perSecond),
+    stateTransitionsPerSubscription: stateTransitions,
+    baselineStateTransitions: baseline.result.stateTransitions,
+    shape,
+    baselineShape: baseline.result.shape,
+    seconds: round(seconds, 1),
+    baselineSeconds: round(baseline.result.seconds, 1),
+    lateCheckouts,
+    retriedCreates: createRetries.count,
+    cpuMsPerSubscription: { chargeloop: perActivation(real.cpuMs, n), baseline: perActivation(baseline.cpuMs, n) },
+  };
+}
+
+/** N subscriptions from create to `active`; the clock stops when the last one is active in visibility. */
+async function activate(stack: Stack, cfg: BenchConfig, timeoutMs: number): Promise<{ seconds: number; lateCheckouts: number }> {
   const { client } = stack;
   const n = cfg.n;
   const started = Date.now();
@@ -64,30 +118,7 @@ export async function runActivation(stack: Stack, cfg: BenchConfig, timeoutMs: n
     return { done: active >= n, note: `${paid}/${n} paid, ${active}/${n} active` };
   });
   await driving;
-  const seconds = (Date.now() - started) / 1000;
-  progress('activation', `${n} active in ${seconds.toFixed(1)} s; counting the history shape of ${Math.min(n, SAMPLE)} of them`);
-
-  const sampleIds = sampleIndexes(n, SAMPLE).map((i) => subscriptionWorkflowId(activationId(i)));
-  const shape = await meanShape(client, sampleIds);
-  const stateTransitions = await meanStateTransitions(client, sampleIds);
-  progress('activation', `real activation: ${shape.activities} activities, ${shape.signals} signals, ${shape.timers} timers, ${stateTransitions} state transitions; baseline next`);
-
-  const baseline = await runBaseline(stack, cfg, { activities: shape.activities, signals: shape.signals, timers: shape.timers }, timeoutMs);
-  const rate = n / seconds;
-  return {
-    n,
-    subscriptionsPerSecond: round(rate),
-    baselinePerSecond: round(baseline.perSecond),
-    ratio: ratio(rate, baseline.perSecond),
-    stateTransitionsPerSubscription: stateTransitions,
-    baselineStateTransitions: baseline.stateTransitions,
-    shape,
-    baselineShape: baseline.shape,
-    seconds: round(seconds, 1),
-    baselineSeconds: round(baseline.seconds, 1),
-    lateCheckouts,
-    retriedCreates: createRetries.count,
-  };
+  return { seconds: (Date.now() - started) / 1000, lateCheckouts };
 }
 
 /** One bare HTTP leg of the baseline: a POST that must answer 2xx. */

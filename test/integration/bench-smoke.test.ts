@@ -63,6 +63,12 @@ describe('bench smoke run (tiny N)', () => {
     expect(r.activation.baselineShape.activities).toBe(r.activation.shape.activities);
     expect(r.activation.baselineShape.signals).toBe(r.activation.shape.signals);
     expect(r.activation.baselineShape.timers).toBe(r.activation.shape.timers);
+    // Where each side's CPU went: the API, worker and server work on both; the sandbox only for the real activation.
+    for (const cpu of [r.activation.cpuMsPerSubscription.chargeloop, r.activation.cpuMsPerSubscription.baseline]) {
+      for (const part of [cpu.api, cpu.worker, cpu.temporal]) expect(part).toBeGreaterThan(0);
+      expect(cpu.total).toBeCloseTo(cpu.api + cpu.worker + cpu.temporal + cpu.sandbox + cpu.driver, 1);
+    }
+    expect(r.activation.cpuMsPerSubscription.chargeloop.sandbox).toBeGreaterThan(0);
 
     expect(r.renewalStorm.n).toBe(4);
     expect(r.renewalStorm.achievedPerSecond).toBeGreaterThan(0);
