@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { BASELINE_TASK_QUEUE } from '../task-queues';
 import { baselineCheckoutUpdate, baselineSignal, baselineWorkflow } from '../workflows';
+import type { BaselineInput } from '../workflows/baseline';
 
 /** Where the activation baseline's HTTP legs live in the bench's API process. */
 export const BASELINE_ROUTES = '/__bench/baseline';
@@ -16,7 +17,7 @@ export function baselineRoutes(client: Client): Router {
   const router = Router();
   const id = (raw: string): string => `baseline-${raw}`;
   router.post(`${BASELINE_ROUTES}/:id`, express.json(), async (req, res) => {
-    const input = req.body as { activities: number; signals: number; timers: number };
+    const input = req.body as BaselineInput;
     const handle = await client.workflow.start(baselineWorkflow, { taskQueue: BASELINE_TASK_QUEUE, workflowId: id(String(req.params.id)), args: [input] });
     await handle.executeUpdate(baselineCheckoutUpdate);
     res.status(201).json({ id: req.params.id, checkoutUrl: `${BASELINE_ROUTES}/${String(req.params.id)}/checkout` });

@@ -7,6 +7,7 @@ import { createWorkerActivities } from '../../src/worker/activities';
 import { workflowBundlerOptions } from '../../src/worker/bundle-options';
 import { SubscriptionWorkers } from '../../src/worker/subscription-workers';
 import { BASELINE_TASK_QUEUE } from '../task-queues';
+import { baselineGatewayActivities } from './baseline-gateway';
 
 /**
  * The bench's worker process: the production worker's wiring (src/worker/main.ts: same workflows, same activities
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
         taskQueue: BASELINE_TASK_QUEUE,
         workflowsPath: require.resolve('../workflows'),
         dataConverter: chargeloopDataConverter(config),
-        activities: { noop: () => Promise.resolve() },
+        activities: baselineGatewayActivities(),
         shutdownGraceTime: '2s',
       }),
     ]);

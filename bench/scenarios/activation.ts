@@ -5,6 +5,7 @@ import type { BenchConfig } from '../config';
 import { BASELINE_ROUTES } from '../processes/baseline-routes';
 import { cpuDuring } from '../lib/cpu';
 import { meanShape, meanStateTransitions, sampleIndexes, type HistoryShape } from '../lib/history';
+import type { BaselineInput } from '../workflows/baseline';
 import { runPool } from '../lib/pool';
 import { progress } from '../lib/progress';
 import { ratio, round } from '../lib/stats';
@@ -72,7 +73,7 @@ export async function runActivation(stack: Stack, cfg: BenchConfig, timeoutMs: n
   const stateTransitions = await meanStateTransitions(client, sampleIds);
   progress('activation', `real activation: ${shape.activities} activities, ${shape.signals} signals, ${shape.timers} timers, ${stateTransitions} state transitions; baseline next`);
 
-  const baseline = await cpuDuring(pids, () => runBaseline(stack, cfg, { activities: shape.activities, signals: shape.signals, timers: shape.timers }, timeoutMs));
+  const baseline = await cpuDuring(pids, () => runBaseline(stack, cfg, { activities: shape.activities, signals: shape.signals, timers: shape.timers, signalsAfter: shape.signalsAfter }, timeoutMs));
   const rate = n / seconds;
   return {
     n,
@@ -132,19 +133,24 @@ async function post(url: string, init: { body: string; contentType: string }): P
  * The baseline with the same HTTP legs as a real activation, each bare (processes/baseline-routes.ts): a create
  * that starts the workflow and waits on its checkout update, the checkout form POST, and one webhook per signal.
  */
-async function runBaseline(stack: Stack, cfg: BenchConfig, input: { activities: number; signals: number; timers: number }, timeoutMs: number) {
+async function runBaseline(stack: Stack, cfg: BenchConfig, shape: Pick<HistoryShape, 'activities' | 'signals' | 'timers' | 'signalsAfter'>, timeoutMs: number) {
   const { client } = stack;
   const n = cfg.n;
   const id = (i: number): string => `baseline-${i}`;
   const base = `${stack.apiUrl}${BASELINE_ROUTES}`;
   const started = Date.now();
-  // The webhooks go out beside the driver, as the sandbox sends them after its checkout answers: a client slot
-  // covers create and checkout only, as for a real activation. At most n × signals requests, then done.
+  // Each signal arrives where the real ones did (shape.signalsAfter): those after the checkout go out beside the
+  // driver, as the sandbox sends them once its checkout answers (a client slot covers create and checkout only, as
+  // for a real activation); the later ones are sent when the baseline's activity that asks for them has answered
+  // (processes/baseline-gateway.ts), as the gateway answers the refund and the charge. Before, the driver sent every
+  // signal after the checkout, and the three shared one workflow task that the real ones never share.
+  const fromDriver = shape.signalsAfter.filter((a) => a <= 1).length;
   const webhooks: Promise<void>[] = [];
   const sendWebhooks = async (i: number): Promise<void> => {
-    for (let s = 0; s < input.signals; s++) await post(`${base}/${i}/webhook`, { body: JSON.stringify({ event: 'charge.success', n: s }), contentType: 'application/json' });
+    for (let s = 0; s < fromDriver; s++) await post(`${base}/${i}/webhook`, { body: JSON.stringify({ event: 'charge.success', n: s }), contentType: 'application/json' });
   };
   const driving = runPool(n, cfg.clientConcurrency, async (i) => {
+    const input: BaselineInput = { ...shape, webhookUrl: `${base}/${i}/webhook` };
     await post(`${base}/${i}`, { body: JSON.stringify(input), contentType: 'application/json' });
     await post(`${base}/${i}/checkout`, { body: new URLSearchParams({ card_number: '4084084084084081', expiry: '12/30', cvv: '408' }).toString(), contentType: 'application/x-www-form-urlencoded' });
     const sent = sendWebhooks(i);

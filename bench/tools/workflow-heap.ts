@@ -8,6 +8,7 @@ import { FakeActivities } from '../../test/workflows/support/fake-activities';
 import { subscriptionInput } from '../../test/workflows/support/harness';
 import { temporalExecutable } from '../../test/helpers/temporal-binaries';
 import { baselineWorkflow } from '../workflows';
+import { baselineGatewayActivities } from '../processes/baseline-gateway';
 import { promiseStackCensus } from './promise-stacks';
 
 /**
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
         return (after - before) / n / 1024;
       });
     };
-    const empty = await run(require.resolve('../workflows'), 'heap-baseline', { noop: () => Promise.resolve() },
+    const empty = await run(require.resolve('../workflows'), 'heap-baseline', baselineGatewayActivities(),
       async (i) => void (await env.client.workflow.start(baselineWorkflow, { taskQueue: 'heap-baseline', workflowId: `hb-${i}`, args: [{ activities: 1, signals: 1, timers: 1 }] })),
       async (i) => (await env.client.workflow.getHandle(`hb-${i}`).fetchHistory()).events!.some((e) => e.timerStartedEventAttributes)); 
     const fake = new FakeActivities();
