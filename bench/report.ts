@@ -63,6 +63,7 @@ export function markdown(r: BenchResults): string {
         ]
       : []),
     ['Activation throughput', `${a.subscriptionsPerSecond} subscriptions/s (N=${a.n}, ${a.seconds} s), ${a.stateTransitionsPerSubscription} state transitions each`, `empty workflow, ${a.shape.activities} activities / ${a.shape.signals} signals / ${a.shape.timers} timers: ${a.baselinePerSecond} workflows/s, ${a.baselineStateTransitions} state transitions each`, `${a.ratio}`],
+    ['', `history: ${a.shape.events} events, ${a.shape.workflowTasks} workflow tasks; signals after activity ${a.shape.signalsAfter.join(', ')}`, `history: ${a.baselineShape.events} events, ${a.baselineShape.workflowTasks} workflow tasks; signals after activity ${a.baselineShape.signalsAfter.join(', ')}`, ''],
     ['', `CPU per activation: ${activationCpu(a.cpuMsPerSubscription.chargeloop)}`, `CPU per baseline activation: ${activationCpu(a.cpuMsPerSubscription.baseline)}`, ''],
     [
       'Renewal storm',

@@ -63,6 +63,12 @@ describe('bench smoke run (tiny N)', () => {
     expect(r.activation.baselineShape.activities).toBe(r.activation.shape.activities);
     expect(r.activation.baselineShape.signals).toBe(r.activation.shape.signals);
     expect(r.activation.baselineShape.timers).toBe(r.activation.shape.timers);
+    // Each baseline signal arrives where the real one did: after as many completed activities, give or take the one
+    // whose completion races the webhook it asked for (a driver sending them all after the checkout fails this).
+    expect(r.activation.baselineShape.signalsAfter).toHaveLength(r.activation.shape.signals);
+    r.activation.shape.signalsAfter.forEach((place, i) => expect(Math.abs(r.activation.baselineShape.signalsAfter[i]! - place)).toBeLessThanOrEqual(1));
+    expect(r.activation.shape.workflowTasks).toBeGreaterThan(0);
+    expect(r.activation.baselineShape.workflowTasks).toBeGreaterThan(0);
     // Where each side's CPU went: the API, worker and server work on both; the sandbox only for the real activation.
     for (const cpu of [r.activation.cpuMsPerSubscription.chargeloop, r.activation.cpuMsPerSubscription.baseline]) {
       for (const part of [cpu.api, cpu.worker, cpu.temporal]) expect(part).toBeGreaterThan(0);
