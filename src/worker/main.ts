@@ -3,7 +3,7 @@ import { loadConfig } from '../config';
 import { chargeRates } from '../config/charge-rates';
 import { loadConnections } from '../gateways/connections';
 import { chargeloopDataConverter } from '../temporal/codec/data-converter';
-import { createWorkerActivities } from './activities';
+import { createWorkerActivities, merchantEndpointOf } from './activities';
 import { workflowBundlerOptions } from './bundle-options';
 import { SubscriptionWorkers } from './subscription-workers';
 import { WorkerLogger } from './worker-logger';
@@ -42,13 +42,7 @@ async function main(): Promise<void> {
       // The same codec as the API's client: the worker decrypts inputs and encrypts results and activity payloads.
       dataConverter: chargeloopDataConverter(config),
       ...workflows,
-      activities: createWorkerActivities({
-        connections,
-        merchantEndpoint:
-          config.MERCHANT_WEBHOOK_URL && config.MERCHANT_WEBHOOK_SECRET
-            ? { url: config.MERCHANT_WEBHOOK_URL, secret: config.MERCHANT_WEBHOOK_SECRET }
-            : undefined,
-      }),
+      activities: createWorkerActivities({ connections, merchantEndpoint: merchantEndpointOf(config) }),
       shutdownGraceTime: config.SHUTDOWN_GRACE_MS,
       ...(config.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
     }, chargeRates(connections));
