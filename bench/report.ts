@@ -109,4 +109,4 @@ export function writeResults(r: BenchResults, dir = resolve(__dirname, 'results'
 }
 
 const activationCpu = (c: ActivationCpu): string =>
-  `${c.total} ms (API ${c.api}, worker ${c.worker}, Temporal ${c.temporal}, sandbox ${c.sandbox}, load driver ${c.driver})`;
+  `${c.total} ms (API ${c.api}, worker ${c.worker}, Temporal ${c.temporal}, sandbox ${c.sandbox}, peer ${c.peer}, load driver ${c.driver})`;

@@ -20,6 +20,8 @@ export const ACTIVATION_CONNECTION_ID = 'paystack-sandbox';
 /** The memory scenario's subscriptions, on their own connection so visibility queries (and cleanup) find only them. */
 export const MEMORY_CONNECTION_ID = 'paystack-memory';
 /** The SQLite durability trade-off, reported with the results (the TS SDK's own CI uses the same pragmas). */
+/** The bench's merchant signing secret (Standard Webhooks format); a fixed development value, like the codec's dev keys. */
+const BENCH_MERCHANT_SECRET = `whsec_${Buffer.from('chargeloop-bench-merchant-secret').toString('base64')}`;
 export const SQLITE_PRAGMAS = ['journal_mode=WAL', 'synchronous=OFF'];
 
 export interface Stack {
@@ -27,7 +29,7 @@ export interface Stack {
   temporalAddress: string;
   apiUrl: string;
   sandboxUrl: string;
-  pids: { temporal: number; worker: number; api: number; sandbox: number };
+  pids: { temporal: number; worker: number; api: number; sandbox: number; peer: number };
   /** The subscription worker's sticky-cache size (the SDK default scales with the heap limit). */
   workerMaxCachedWorkflows: number;
   /** Starts one more worker process like the first (the storm runs on two); resolves with its pid once it polls. */
@@ -109,9 +111,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   options.onStopReady?.(stop);
 
   try {
-    const [temporalPort, httpPort, metricsPort, apiPort, sandboxPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [temporalPort, httpPort, metricsPort, apiPort, sandboxPort, peerPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+    const peerUrl = `http://127.0.0.1:${peerPort}`;
     const connectionsFile = writeConnections(dir, sandboxUrl, options.stormRatePerSecond);
 
     if (options.server === 'cluster') server = await startPostgresServer(dir, (name) => (stopping ? undefined : options.onUnexpectedExit(name)));
@@ -139,7 +142,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       GATEWAY_CONNECTIONS_FILE: connectionsFile,
       // Request logs would measure the pipe to this process, not Chargeloop; warnings and errors still show.
       LOG_LEVEL: 'warn',
-      MERCHANT_WEBHOOK_URL: '',
+      // Merchant events go to the peer's bare endpoint (processes/peer.ts), signed and POSTed as in production.
+      MERCHANT_WEBHOOK_URL: `${peerUrl}/merchant`,
+      MERCHANT_WEBHOOK_SECRET: BENCH_MERCHANT_SECRET,
+      // The baseline's gateway calls go to the peer too (processes/baseline-gateway.ts).
+      BENCH_PEER_URL: peerUrl,
     };
     const tsx = ['--import', 'tsx'];
     // Worker and API can be asked to collect garbage, in every thread, before a memory reading (bench/processes/gc-on-signal.cjs).
@@ -153,6 +160,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // Each bench run starts from empty gateway books (no data file carried over from npm run dev).
       SANDBOX_DATA_FILE: '',
     }, /gateway sandbox on/);
+    const peer = start('peer', process.execPath, [...tsx, 'bench/processes/peer.ts'], { PEER_PORT: String(peerPort) }, /BENCH PEER READY/);
     // BENCH_API_CPU_PROFILE / BENCH_WORKER_CPU_PROFILE=<dir>: V8 CPU profiles of the API / first worker process (and those replacing it), one
     // file per thread (the worker's workflow threads included), written when it exits at stop. Run with small other
     // scenarios so the webhooks dominate them.
@@ -168,9 +176,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       PUBLIC_BASE_URL: apiUrl,
     }, /BENCH API READY/);
     progress('stack', 'starting sandbox, worker (bundles the workflows) and API');
-    await Promise.all([sandbox.ready, worker.ready, api.ready]);
+    await Promise.all([sandbox.ready, peer.ready, worker.ready, api.ready]);
     progress('stack', `ready: api ${apiUrl}, sandbox ${sandboxUrl}`);
-    const pids = { temporal: server?.pid ?? temporal!.proc.pid!, worker: worker.proc.pid!, api: api.proc.pid!, sandbox: sandbox.proc.pid! };
+    const pids = { temporal: server?.pid ?? temporal!.proc.pid!, worker: worker.proc.pid!, api: api.proc.pid!, sandbox: sandbox.proc.pid!, peer: peer.proc.pid! };
     return {
       client,
       temporalAddress,

@@ -1,28 +1,23 @@
 import type { BaselineActivities } from '../workflows/baseline';
 
 /**
- * The baseline's stand-in for a gateway call: it answers at once and then, like the sandbox's webhook sender
- * (sandbox/webhook-sender.ts queues the delivery behind the response), POSTs the webhooks the call asked for, one
- * after another, to the baseline's bare webhook route. A failed POST is logged: the workflow then never receives
- * its signal, and the activation baseline stops at its timeout with the count it reached.
+ * The baseline's gateway call: one POST to the bench's peer process (peer.ts), which answers at once and then sends
+ * the webhooks the call asked for to the baseline's bare webhook route, as the sandbox answers a real activity's
+ * checkout, refund or charge and then sends its webhook. Without a peer (the heap tool, bench/tools/workflow-heap.ts,
+ * which measures memory and whose baseline never gets its signal) the call answers at once.
  */
-export function baselineGatewayActivities(): BaselineActivities {
+export function baselineGatewayActivities(peerUrl?: string): BaselineActivities {
   return {
-    gatewayCall: ({ webhookUrl, webhooks }) => {
-      if (webhookUrl && webhooks > 0) setImmediate(() => void deliver(webhookUrl, webhooks));
-      return Promise.resolve();
+    gatewayCall: async ({ webhookUrl, webhooks }) => {
+      if (!peerUrl) return;
+      const res = await fetch(`${peerUrl}/gateway`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ webhookUrl: webhookUrl ?? '', webhooks: webhookUrl ? webhooks : 0 }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`bench peer POST /gateway: ${res.status}`);
     },
   };
-}
-
-async function deliver(url: string, count: number): Promise<void> {
-  for (let i = 0; i < count; i++) {
-    try {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: 'charge.success', n: i }), signal: AbortSignal.timeout(30_000) });
-      await res.arrayBuffer();
-      if (res.status >= 300) console.error(`baseline webhook POST ${url}: ${res.status}`);
-    } catch (err) {
-      console.error(`baseline webhook POST ${url}: ${String(err)}`);
-    }
-  }
 }

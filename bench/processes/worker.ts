@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config';
 import { chargeRates } from '../../src/config/charge-rates';
 import { loadConnections } from '../../src/gateways/connections';
 import { chargeloopDataConverter } from '../../src/temporal/codec/data-converter';
-import { createWorkerActivities } from '../../src/worker/activities';
+import { createWorkerActivities, merchantEndpointOf } from '../../src/worker/activities';
 import { workflowBundlerOptions } from '../../src/worker/bundle-options';
 import { SubscriptionWorkers } from '../../src/worker/subscription-workers';
 import { BASELINE_TASK_QUEUE } from '../task-queues';
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
           bundlerOptions: workflowBundlerOptions(),
           // The API's client encrypts (src/temporal/client.ts): the production worker's codec, as in src/worker/main.ts.
           dataConverter: chargeloopDataConverter(config),
-          activities: createWorkerActivities({ connections }),
+          activities: createWorkerActivities({ connections, merchantEndpoint: merchantEndpointOf(config) }),
           shutdownGraceTime: '2s',
         },
         chargeRates(connections),
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
         taskQueue: BASELINE_TASK_QUEUE,
         workflowsPath: require.resolve('../workflows'),
         dataConverter: chargeloopDataConverter(config),
-        activities: baselineGatewayActivities(),
+        activities: baselineGatewayActivities(process.env.BENCH_PEER_URL),
         shutdownGraceTime: '2s',
       }),
     ]);

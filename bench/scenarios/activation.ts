@@ -31,7 +31,7 @@ export interface ActivationResult {
   /**
    * CPU ms per activation in each process, for Chargeloop and for the baseline: on two shared cores the ratio is
    * about total CPU, and this says whose. The sandbox does the gateway's part (checkout, webhook, verify, refund,
-   * charge), which the baseline's bare routes and empty activities do not.
+   * charge); the baseline's gateway is the bare peer, which answers its calls and sends its webhooks, nothing more.
    */
   cpuMsPerSubscription: { chargeloop: ActivationCpu; baseline: ActivationCpu };
 }
@@ -41,6 +41,8 @@ export interface ActivationCpu {
   worker: number;
   temporal: number;
   sandbox: number;
+  /** The bench's peer process: Chargeloop's merchant endpoint, the baseline's gateway (processes/peer.ts). */
+  peer: number;
   driver: number;
   total: number;
 }
@@ -58,10 +60,11 @@ const SAMPLE = 20;
  * customer's form POST on the sandbox checkout, the sandbox's signed webhook back through the API, the authorization
  * refund and the first charge, until all N are `active` (counted in visibility). Then the baseline: N workflows with
  * the same number of activities, signals and timers, with empty bodies, on the same server and worker process, driven
- * through the same HTTP legs (create, checkout POST, webhooks) on bare routes, so the ratio is Chargeloop's own cost.
+ * through the same HTTP legs (create, checkout POST, webhooks) on bare routes, each activity one POST to a bare peer
+ * (Chargeloop's activities POST to the sandbox and to the merchant endpoint), so the ratio is Chargeloop's own cost.
  */
 export async function runActivation(stack: Stack, cfg: BenchConfig, timeoutMs: number): Promise<ActivationResult> {
-  const pids = { api: stack.pids.api, worker: stack.pids.worker, temporal: stack.pids.temporal, sandbox: stack.pids.sandbox, driver: process.pid };
+  const pids = { api: stack.pids.api, worker: stack.pids.worker, temporal: stack.pids.temporal, sandbox: stack.pids.sandbox, peer: stack.pids.peer, driver: process.pid };
   const real = await cpuDuring(pids, () => activate(stack, cfg, timeoutMs));
   const { client } = stack;
   const n = cfg.n;

@@ -69,12 +69,14 @@ describe('bench smoke run (tiny N)', () => {
     r.activation.shape.signalsAfter.forEach((place, i) => expect(Math.abs(r.activation.baselineShape.signalsAfter[i]! - place)).toBeLessThanOrEqual(1));
     expect(r.activation.shape.workflowTasks).toBeGreaterThan(0);
     expect(r.activation.baselineShape.workflowTasks).toBeGreaterThan(0);
-    // Where each side's CPU went: the API, worker and server work on both; the sandbox only for the real activation.
+    // Where each side's CPU went: the API, worker and server work on both; the sandbox is the real activation's
+    // gateway, the bare peer the baseline's (the peer also takes Chargeloop's merchant events, too few here to read).
     for (const cpu of [r.activation.cpuMsPerSubscription.chargeloop, r.activation.cpuMsPerSubscription.baseline]) {
       for (const part of [cpu.api, cpu.worker, cpu.temporal]) expect(part).toBeGreaterThan(0);
-      expect(cpu.total).toBeCloseTo(cpu.api + cpu.worker + cpu.temporal + cpu.sandbox + cpu.driver, 1);
+      expect(cpu.total).toBeCloseTo(cpu.api + cpu.worker + cpu.temporal + cpu.sandbox + cpu.peer + cpu.driver, 1);
     }
     expect(r.activation.cpuMsPerSubscription.chargeloop.sandbox).toBeGreaterThan(0);
+    expect(r.activation.cpuMsPerSubscription.baseline.peer).toBeGreaterThan(0);
 
     expect(r.renewalStorm.n).toBe(4);
     expect(r.renewalStorm.achievedPerSecond).toBeGreaterThan(0);
