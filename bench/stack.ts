@@ -19,9 +19,9 @@ export const STORM_CONNECTION_ID = 'paystack-storm';
 export const ACTIVATION_CONNECTION_ID = 'paystack-sandbox';
 /** The memory scenario's subscriptions, on their own connection so visibility queries (and cleanup) find only them. */
 export const MEMORY_CONNECTION_ID = 'paystack-memory';
-/** The SQLite durability trade-off, reported with the results (the TS SDK's own CI uses the same pragmas). */
 /** The bench's merchant signing secret (Standard Webhooks format); a fixed development value, like the codec's dev keys. */
 const BENCH_MERCHANT_SECRET = `whsec_${Buffer.from('chargeloop-bench-merchant-secret').toString('base64')}`;
+/** The SQLite durability trade-off, reported with the results (the TS SDK's own CI uses the same pragmas). */
 export const SQLITE_PRAGMAS = ['journal_mode=WAL', 'synchronous=OFF'];
 
 export interface Stack {

@@ -17,7 +17,10 @@ export interface BaselineInput {
   webhookUrl?: string;
 }
 
-/** The baseline's one activity: answers at once, and asks for `webhooks` POSTs to `webhookUrl` sent after it answered. */
+/**
+ * The baseline's one activity, a bare gateway call (processes/baseline-gateway.ts): one POST to the bench's peer,
+ * which answers and then sends `webhooks` POSTs to `webhookUrl`.
+ */
 export interface BaselineActivities {
   gatewayCall(request: { webhookUrl?: string; webhooks: number }): Promise<void>;
 }
