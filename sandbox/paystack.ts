@@ -191,11 +191,35 @@ export function createPaystackFake(ctx: SandboxContext): Router {
     ok(res, 'Refund has been queued for processing', { transaction: summary, ...rest, createdAt, updatedAt: createdAt });
   });
 
-  /** `GET /refund`: filters by date and pages only (perPage, page, from, to), newest first. */
+  /**
+   * `GET /refund` (https://paystack.com/docs/api/refund/#list): newest first, filtered by `transaction` (the
+   * transaction's id), `currency`, `from` and `to` (on created_at), paged by `perPage` (default 50) and `page`, with
+   * the list `meta` Paystack sends (total, skipped, perPage, page, pageCount).
+   */
   router.get('/refund', (req, res) => {
-    const perPage = Math.min(Number(req.query.perPage ?? 50) || 50, 100);
-    const list = books.refunds.filter((r) => r.connectionId === connOf(res).id).reverse().slice(0, perPage);
-    ok(res, 'Refunds retrieved', list.map(publicRefund));
+    const q = (name: string): string | undefined => (typeof req.query[name] === 'string' ? req.query[name] : undefined);
+    const positive = (name: string, fallback: number): number => {
+      const n = Number(q(name));
+      return Number.isInteger(n) && n > 0 ? n : fallback;
+    };
+    const time = (name: string): number | undefined => {
+      const t = Date.parse(q(name) ?? '');
+      return Number.isNaN(t) ? undefined : t;
+    };
+    const [transaction, currency, from, to] = [q('transaction'), q('currency'), time('from'), time('to')];
+    const perPage = Math.min(positive('perPage', 50), 100);
+    const page = positive('page', 1);
+    const matching = books.refunds.filter(
+      (r) =>
+        r.connectionId === connOf(res).id &&
+        (transaction === undefined || String(r.transaction) === transaction) &&
+        (currency === undefined || r.currency === currency) &&
+        (from === undefined || Date.parse(r.created_at) >= from) &&
+        (to === undefined || Date.parse(r.created_at) <= to),
+    );
+    const skipped = (page - 1) * perPage;
+    const data = matching.reverse().slice(skipped, skipped + perPage).map(publicRefund);
+    res.status(200).json({ status: true, message: 'Refunds retrieved', data, meta: { total: matching.length, skipped, perPage, page, pageCount: Math.ceil(matching.length / perPage) } });
   });
 
   router.get('/balance', (_req, res) => ok(res, 'Balances retrieved', [{ currency: 'NGN', balance: 0 }]));

@@ -56,6 +56,16 @@ describe('Paystack refund lookup reads every page, bounded', () => {
     return { out: settle(new PaystackClient(connection, fake.fetch).refund(input)), ...fake };
   };
 
+  // https://paystack.com/docs/api/refund/#list documents `transaction` ("the transaction ID of the refunded
+  // transaction"). Without it the lookup reads the whole account's refunds, newest first: every authorization is
+  // refunded, so past 1,000 refunds (MAX_LOOKUP_PAGES of 100) no new refund could ever be sent.
+  it('asks only for the refunded transaction\'s refunds (`transaction` = its id), 100 a page', async () => {
+    const { out, requests } = run([f('refund-list-page1-of-2'), f('refund-list')]);
+    await out;
+    expect(requests[0]).toMatchObject({ method: 'GET', path: '/refund' });
+    expect(Object.fromEntries(requests[0]!.query)).toEqual({ transaction: '4099490251', perPage: '100', page: '1' });
+  });
+
   it('an earlier refund on page 2 (newest first) is the result: no second refund', async () => {
     const { out, requests, remaining } = run([f('refund-list-page1-of-2'), f('refund-list')]);
     await expect(out).resolves.toMatchObject({ status: 'processed', gatewayRefundId: '3018284' });

@@ -112,15 +112,16 @@ export class PaystackClient implements GatewayClient {
 
   /**
    * `POST /refund`, after looking for an earlier refund of the same transaction carrying the same merchant_note
-   * (a retried activity). `GET /refund` filters by date only, so its pages (newest first) are searched by transaction
-   * id, up to a bound (src/gateways/pages.ts); pages left unread past it make the outcome unknown (retried).
+   * (a retried activity). `GET /refund` is asked for that transaction's refunds; its pages (newest first) are
+   * searched by transaction id and note, up to a bound (src/gateways/pages.ts); pages left unread past it make the
+   * outcome unknown (retried).
    */
   async refund(input: RefundInput): Promise<RefundOutcome> {
     const note = refundNote(input.reference);
     const earlier = await findInPages(
       LABEL,
       `look up refunds for ${input.reference}`,
-      (page) => this.refundsPage(page, input.reference),
+      (page) => this.refundsPage(page, input),
       (r) => r.merchant_note === note && transactionIdOf(r) === input.gatewayTransactionId,
     );
     if (earlier) return toRefundOutcome(earlier, input);
@@ -135,11 +136,17 @@ export class PaystackClient implements GatewayClient {
     return toRefundOutcome(parseBody(LABEL, 'refund', RefundSchema, env.data), input);
   }
 
-  /** One page of `GET /refund` (100 a page; `meta.pageCount` says how many there are). */
-  private async refundsPage(page: number, reference: string): Promise<ListPage<PaystackRefund>> {
-    const res = await this.call('GET', `/refund?perPage=100&page=${page}`);
+  /**
+   * One page of `GET /refund` for the refunded transaction only (`transaction`: its id; 100 a page; `meta.pageCount`
+   * says how many there are). Unfiltered, the list is the whole account's, so a merchant past MAX_LOOKUP_PAGES × 100
+   * refunds (one per authorization) could never refund again. The caller still matches each item by transaction id
+   * and merchant_note: the filter narrows the list, it is not trusted to have been applied.
+   */
+  private async refundsPage(page: number, input: RefundInput): Promise<ListPage<PaystackRefund>> {
+    const query = new URLSearchParams({ transaction: input.gatewayTransactionId, perPage: '100', page: String(page) });
+    const res = await this.call('GET', `/refund?${query.toString()}`);
     const listed = this.envelope(res, 'list refunds');
-    if (!listed.status) throw ambiguous(LABEL, `list refunds for ${reference}`, listed.message);
+    if (!listed.status) throw ambiguous(LABEL, `list refunds for ${input.reference}`, listed.message);
     return { items: parseBody(LABEL, 'list refunds', RefundListSchema, listed.data), totalPages: pageCountOf(res.body) };
   }
 

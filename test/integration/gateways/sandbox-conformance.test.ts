@@ -82,11 +82,41 @@ describe('sandbox conformance with the documented corpus', () => {
     const refund = await call('/paystack/refund', auth, 'POST', { transaction: 'conf-ps-auth1', amount: 5000, merchant_note: 'chargeloop:conf-ps-auth1-r1' });
     expectConforms(refund.body, fixture('paystack', 'refund-create'), { status: true, data: { id: 1, status: '', amount: 1, merchant_note: '' } });
     const list = await call('/paystack/refund?perPage=100', auth);
-    expectConforms(list.body, fixture('paystack', 'refund-list'), { status: true, data: [{ id: 1, transaction: 1, merchant_note: '', status: '' }] });
+    // Compared with the API reference's list answer, which has `meta` (the snippets repo's example omits it).
+    expectConforms(list.body, fixture('paystack', 'refund-list-page1-of-2'), { status: true, data: [{ id: 1, transaction: 1, merchant_note: '', status: '' }] });
     const processed = await webhook((w) => w.event === 'refund.processed');
     expectConforms(processed, fixture('paystack', 'webhook-refund-processed'), { event: '', data: { transaction_reference: '', amount: '', currency: '' } });
     expect(JSON.stringify(processed)).not.toContain('merchant_note');
     expectConforms(await webhook((w) => w.event === 'charge.success'), fixture('paystack', 'webhook-charge-success'), { event: '', data: { id: 1, reference: '', authorization: { reusable: true } } });
+  });
+
+  it('Paystack: GET /refund filters by transaction id and date, pages newest first with meta (https://paystack.com/docs/api/refund/#list)', async () => {
+    const auth = `Bearer ${keys('paystack').secretKey}`;
+    const paid = async (reference: string): Promise<number> => {
+      const init = await call('/paystack/transaction/initialize', auth, 'POST', { email: 'pages@example.com', amount: 9000, currency: 'NGN', reference });
+      await payAtCheckout((init.body.data as { authorization_url: string }).authorization_url, '4084084084084081');
+      return ((await call(`/paystack/transaction/verify/${reference}`, auth)).body.data as { id: number }).id;
+    };
+    const [a, b] = [await paid('conf-pages-a-auth1'), await paid('conf-pages-b-auth1')];
+    const before = new Date(Date.now() - 1000).toISOString();
+    for (const [reference, n] of [['conf-pages-a-auth1', 1], ['conf-pages-b-auth1', 1], ['conf-pages-b-auth1', 2], ['conf-pages-b-auth1', 3]] as const) {
+      expect((await call('/paystack/refund', auth, 'POST', { transaction: reference, amount: 1000, merchant_note: `chargeloop:${reference}-r${n}` })).body.status).toBe(true);
+    }
+    const list = async (query: string) => (await call(`/paystack/refund?${query}`, auth)).body as { data: { transaction: number; merchant_note: string }[]; meta: Record<string, number> };
+
+    const ofA = await list(`transaction=${a}`);
+    expectConforms(ofA, fixture('paystack', 'refund-list-page1-of-2'), { status: true, data: [{ id: 1, transaction: 1, merchant_note: '', status: '' }], meta: { total: 1, skipped: 1, perPage: 1, page: 1, pageCount: 1 } });
+    expect(ofA.data.map((r) => [r.transaction, r.merchant_note])).toEqual([[a, 'chargeloop:conf-pages-a-auth1-r1']]);
+    expect(ofA.meta).toEqual({ total: 1, skipped: 0, perPage: 50, page: 1, pageCount: 1 });
+
+    const page1 = await list(`transaction=${b}&perPage=2&page=1`);
+    const page2 = await list(`transaction=${b}&perPage=2&page=2`);
+    expect([...page1.data, ...page2.data].map((r) => r.merchant_note)).toEqual(['r3', 'r2', 'r1'].map((n) => `chargeloop:conf-pages-b-auth1-${n}`));
+    expect([page1.meta, page2.meta]).toEqual([{ total: 3, skipped: 0, perPage: 2, page: 1, pageCount: 2 }, { total: 3, skipped: 2, perPage: 2, page: 2, pageCount: 2 }]);
+
+    expect((await list(`transaction=${b}&from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).data).toEqual([]);
+    expect((await list(`transaction=${b}&from=${encodeURIComponent(before)}`)).meta.total).toBe(3);
+    expect((await list(`transaction=${b}&to=${encodeURIComponent(before)}`)).data).toEqual([]);
   });
 
   it('Flutterwave: hosted link, verify, tokenized charge, refund without idempotency, list refunds and charge.completed', async () => {
