@@ -66,6 +66,12 @@ describe('Paystack refund lookup reads every page, bounded', () => {
     expect(Object.fromEntries(requests[0]!.query)).toEqual({ transaction: '4099490251', perPage: '100', page: '1' });
   });
 
+  it('without a transaction id the lookup reads the unfiltered list, never a filter on an empty id', async () => {
+    const fake = corpusFetch('', [f('refund-list'), f('refund-create')]);
+    await settle(new PaystackClient(connection, fake.fetch).refund({ ...input, gatewayTransactionId: '' }));
+    expect(Object.fromEntries(fake.requests[0]!.query)).toEqual({ perPage: '100', page: '1' });
+  });
+
   it('an earlier refund on page 2 (newest first) is the result: no second refund', async () => {
     const { out, requests, remaining } = run([f('refund-list-page1-of-2'), f('refund-list')]);
     await expect(out).resolves.toMatchObject({ status: 'processed', gatewayRefundId: '3018284' });

@@ -143,7 +143,8 @@ export class PaystackClient implements GatewayClient {
    * and merchant_note: the filter narrows the list, it is not trusted to have been applied.
    */
   private async refundsPage(page: number, input: RefundInput): Promise<ListPage<PaystackRefund>> {
-    const query = new URLSearchParams({ transaction: input.gatewayTransactionId, perPage: '100', page: String(page) });
+    // An input without the id (none is known to exist) reads the whole list, as before: never a filter on "undefined".
+    const query = new URLSearchParams({ ...(input.gatewayTransactionId ? { transaction: input.gatewayTransactionId } : {}), perPage: '100', page: String(page) });
     const res = await this.call('GET', `/refund?${query.toString()}`);
     const listed = this.envelope(res, 'list refunds');
     if (!listed.status) throw ambiguous(LABEL, `list refunds for ${input.reference}`, listed.message);
