@@ -22,8 +22,14 @@ export interface ActivationResult {
   /** Activities, signals and timers of a real activation (mean over a sample), which the baseline repeats empty. */
   shape: HistoryShape;
   baselineShape: HistoryShape;
+  /** Both halves' seconds added up (see `order`). */
   seconds: number;
   baselineSeconds: number;
+  /**
+   * Each side runs in two halves of N/2, ABBA (Chargeloop, baseline, baseline, Chargeloop), so a machine that is
+   * faster or slower for a while weighs on both sides alike. Rates are all activations / both halves' seconds.
+   */
+  order: ('chargeloop' | 'baseline')[];
   /** Creates answered without a checkout URL (the API's wait ran out under load); the bench read it afterwards. */
   lateCheckouts: number;
   /** Creates answered 503 (Temporal past the API's deadline on a saturated machine) and retried; 0 on a quiet one. */
@@ -56,53 +62,78 @@ export const activationId = (i: number): string => `act-${i}`;
 const SAMPLE = 20;
 
 /**
- * N subscriptions at once through the merchant's path: POST /v1/subscriptions (waits for the checkout), the
- * customer's form POST on the sandbox checkout, the sandbox's signed webhook back through the API, the authorization
- * refund and the first charge, until all N are `active` (counted in visibility). Then the baseline: N workflows with
+ * N subscriptions through the merchant's path: POST /v1/subscriptions (waits for the checkout), the customer's form
+ * POST on the sandbox checkout, the sandbox's signed webhook back through the API, the authorization refund and the
+ * first charge, until all are `active` (counted in visibility). Beside it the baseline (each side in two halves,
+ * ABBA: `ActivationResult.order`): N workflows with
  * the same number of activities, signals and timers, with empty bodies, on the same server and worker process, driven
  * through the same HTTP legs (create, checkout POST, webhooks) on bare routes, each activity one POST to a bare peer
  * (Chargeloop's activities POST to the sandbox and to the merchant endpoint), so the ratio is Chargeloop's own cost.
  */
 export async function runActivation(stack: Stack, cfg: BenchConfig, timeoutMs: number): Promise<ActivationResult> {
   const pids = { api: stack.pids.api, worker: stack.pids.worker, temporal: stack.pids.temporal, sandbox: stack.pids.sandbox, peer: stack.pids.peer, driver: process.pid };
-  const real = await cpuDuring(pids, () => activate(stack, cfg, timeoutMs));
   const { client } = stack;
   const n = cfg.n;
-  const { seconds, lateCheckouts } = real.result;
-  progress('activation', `${n} active in ${seconds.toFixed(1)} s; counting the history shape of ${Math.min(n, SAMPLE)} of them`);
+  const halves: [Half, Half] = [{ from: 0, to: Math.ceil(n / 2) }, { from: Math.ceil(n / 2), to: n }];
+  const order: ActivationResult['order'] = ['chargeloop', 'baseline', 'baseline', 'chargeloop'];
+  const add = <K extends string>(a: Record<K, number>, b: Record<K, number>): Record<K, number> =>
+    Object.fromEntries(Object.keys(a).map((k) => [k, a[k as K] + b[k as K]])) as Record<K, number>;
 
-  const sampleIds = sampleIndexes(n, SAMPLE).map((i) => subscriptionWorkflowId(activationId(i)));
+  const real1 = await cpuDuring(pids, () => activate(stack, cfg, halves[0], timeoutMs));
+  // The shape comes from the first half: the baseline needs it before its own first half.
+  const sampleIds = sampleIndexes(halves[0].to, SAMPLE).map((i) => subscriptionWorkflowId(activationId(i)));
   const shape = await meanShape(client, sampleIds);
   const stateTransitions = await meanStateTransitions(client, sampleIds);
   progress('activation', `real activation: ${shape.activities} activities, ${shape.signals} signals, ${shape.timers} timers, ${stateTransitions} state transitions; baseline next`);
 
-  const baseline = await cpuDuring(pids, () => runBaseline(stack, cfg, { activities: shape.activities, signals: shape.signals, timers: shape.timers, signalsAfter: shape.signalsAfter }, timeoutMs));
+  const baselineShape = { activities: shape.activities, signals: shape.signals, timers: shape.timers, signalsAfter: shape.signalsAfter };
+  const base1 = await cpuDuring(pids, () => runBaseline(stack, cfg, baselineShape, halves[0], timeoutMs));
+  const base2 = await cpuDuring(pids, () => runBaseline(stack, cfg, baselineShape, halves[1], timeoutMs));
+  const real2 = await cpuDuring(pids, () => activate(stack, cfg, halves[1], timeoutMs));
+
+  const seconds = real1.result.seconds + real2.result.seconds;
+  const baselineSeconds = base1.result.seconds + base2.result.seconds;
+  progress('activation', `${n} active in ${seconds.toFixed(1)} s against ${baselineSeconds.toFixed(1)} s for the baseline (ABBA halves)`);
+  const baselineIds = sampleIndexes(n, SAMPLE).map(baselineId);
   const rate = n / seconds;
+  const baselineRate = n / baselineSeconds;
   return {
     n,
     subscriptionsPerSecond: round(rate),
-    baselinePerSecond: round(baseline.result.perSecond),
-    ratio: ratio(rate, baseline.result.perSecond),
+    baselinePerSecond: round(baselineRate),
+    ratio: ratio(rate, baselineRate),
     stateTransitionsPerSubscription: stateTransitions,
-    baselineStateTransitions: baseline.result.stateTransitions,
+    baselineStateTransitions: await meanStateTransitions(client, baselineIds),
     shape,
-    baselineShape: baseline.result.shape,
+    baselineShape: await meanShape(client, baselineIds),
     seconds: round(seconds, 1),
-    baselineSeconds: round(baseline.result.seconds, 1),
-    lateCheckouts,
+    baselineSeconds: round(baselineSeconds, 1),
+    order,
+    lateCheckouts: real1.result.lateCheckouts + real2.result.lateCheckouts,
     retriedCreates: createRetries.count,
-    cpuMsPerSubscription: { chargeloop: perActivation(real.cpuMs, n), baseline: perActivation(baseline.cpuMs, n) },
+    cpuMsPerSubscription: { chargeloop: perActivation(add(real1.cpuMs, real2.cpuMs), n), baseline: perActivation(add(base1.cpuMs, base2.cpuMs), n) },
   };
 }
 
-/** N subscriptions from create to `active`; the clock stops when the last one is active in visibility. */
-async function activate(stack: Stack, cfg: BenchConfig, timeoutMs: number): Promise<{ seconds: number; lateCheckouts: number }> {
+/** Indexes `from` (inclusive) to `to` (exclusive) of the N activations: one half of the ABBA order. */
+interface Half {
+  from: number;
+  to: number;
+}
+const baselineId = (i: number): string => `baseline-${i}`;
+
+/**
+ * The subscriptions of one half from create to `active`; the clock stops when all of them are active in visibility
+ * (the halves before it stay active, so the count to reach is `half.to`).
+ */
+async function activate(stack: Stack, cfg: BenchConfig, half: Half, timeoutMs: number): Promise<{ seconds: number; lateCheckouts: number }> {
   const { client } = stack;
-  const n = cfg.n;
+  const n = half.to - half.from;
   const started = Date.now();
   let paid = 0;
   let lateCheckouts = 0;
-  const driving = runPool(n, cfg.clientConcurrency, async (i) => {
+  const driving = runPool(n, cfg.clientConcurrency, async (k) => {
+    const i = half.from + k;
     const view = await createViaApi(stack.apiUrl, activationId(i), ACTIVATION_CONNECTION_ID);
     let url = view.authorization.checkoutUrl;
     if (!url) {
@@ -118,7 +149,7 @@ async function activate(stack: Stack, cfg: BenchConfig, timeoutMs: number): Prom
   driving.catch((err: unknown) => (driveError = err instanceof Error ? err : new Error(String(err))));
   await pollUntil('subscriptions active', 'activation', timeoutMs, async () => {
     if (driveError) throw driveError;
-    const active = await countWorkflows(client, statusQuery(ACTIVATION_CONNECTION_ID, 'active'));
+    const active = (await countWorkflows(client, statusQuery(ACTIVATION_CONNECTION_ID, 'active'))) - half.from;
     return { done: active >= n, note: `${paid}/${n} paid, ${active}/${n} active` };
   });
   await driving;
@@ -136,10 +167,9 @@ async function post(url: string, init: { body: string; contentType: string }): P
  * The baseline with the same HTTP legs as a real activation, each bare (processes/baseline-routes.ts): a create
  * that starts the workflow and waits on its checkout update, the checkout form POST, and one webhook per signal.
  */
-async function runBaseline(stack: Stack, cfg: BenchConfig, shape: Pick<HistoryShape, 'activities' | 'signals' | 'timers' | 'signalsAfter'>, timeoutMs: number) {
+async function runBaseline(stack: Stack, cfg: BenchConfig, shape: Pick<HistoryShape, 'activities' | 'signals' | 'timers' | 'signalsAfter'>, half: Half, timeoutMs: number) {
   const { client } = stack;
-  const n = cfg.n;
-  const id = (i: number): string => `baseline-${i}`;
+  const n = half.to - half.from;
   const base = `${stack.apiUrl}${BASELINE_ROUTES}`;
   const started = Date.now();
   // Each signal arrives where the real ones did (shape.signalsAfter): those after the checkout go out beside the
@@ -152,7 +182,8 @@ async function runBaseline(stack: Stack, cfg: BenchConfig, shape: Pick<HistorySh
   const sendWebhooks = async (i: number): Promise<void> => {
     for (let s = 0; s < fromDriver; s++) await post(`${base}/${i}/webhook`, { body: JSON.stringify({ event: 'charge.success', n: s }), contentType: 'application/json' });
   };
-  const driving = runPool(n, cfg.clientConcurrency, async (i) => {
+  const driving = runPool(n, cfg.clientConcurrency, async (k) => {
+    const i = half.from + k;
     const input: BaselineInput = { ...shape, webhookUrl: `${base}/${i}/webhook` };
     await post(`${base}/${i}`, { body: JSON.stringify(input), contentType: 'application/json' });
     await post(`${base}/${i}/checkout`, { body: new URLSearchParams({ card_number: '4084084084084081', expiry: '12/30', cvv: '408' }).toString(), contentType: 'application/x-www-form-urlencoded' });
@@ -165,11 +196,9 @@ async function runBaseline(stack: Stack, cfg: BenchConfig, shape: Pick<HistorySh
   const done = "WorkflowType='baselineWorkflow' AND ExecutionStatus='Completed'";
   await pollUntil('baseline workflows completed', 'activation baseline', timeoutMs, async () => {
     if (driveError) throw driveError;
-    const completed = await countWorkflows(client, done);
+    const completed = (await countWorkflows(client, done)) - half.from;
     return { done: completed >= n, note: `${completed}/${n} completed` };
   });
   await driving;
-  const seconds = (Date.now() - started) / 1000;
-  const sampleIds = sampleIndexes(n, SAMPLE).map(id);
-  return { perSecond: n / seconds, seconds, shape: await meanShape(client, sampleIds), stateTransitions: await meanStateTransitions(client, sampleIds) };
+  return { seconds: (Date.now() - started) / 1000 };
 }

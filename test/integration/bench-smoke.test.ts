@@ -55,6 +55,8 @@ describe('bench smoke run (tiny N)', () => {
     expect(r.webhooks.p99RatioToRawSignals).toBeGreaterThan(0);
 
     expect(r.activation.n).toBe(4);
+    // Two halves per side, ABBA, so drift in the machine's speed weighs on both.
+    expect(r.activation.order).toEqual(['chargeloop', 'baseline', 'baseline', 'chargeloop']);
     expect(r.activation.subscriptionsPerSecond).toBeGreaterThan(0);
     expect(r.activation.baselinePerSecond).toBeGreaterThan(0);
     expect(r.activation.ratio).toBeGreaterThan(0);
