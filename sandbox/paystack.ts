@@ -49,7 +49,8 @@ interface Books {
 }
 
 const fail = (res: Response, status: number, message: string) => res.status(status).json({ status: false, message });
-const ok = (res: Response, message: string, data: unknown) => res.status(200).json({ status: true, message, data });
+/** Paystack's success envelope; lists add their `meta` (total, skipped, perPage, page, pageCount). */
+const ok = (res: Response, message: string, data: unknown, meta?: Record<string, number>) => res.status(200).json({ status: true, message, data, ...(meta ? { meta } : {}) });
 const publicTx = ({ connectionId: _c, refunded: _r, ...tx }: Books['txs'][string]): Tx => tx;
 const publicRefund = ({ connectionId: _c, ...r }: Books['refunds'][number]): Refund => r;
 const TEXT: Record<Outcome, string> = { success: 'Approved', decline: 'Declined', insufficient_funds: 'Insufficient Funds', pending: 'Transaction ongoing' };
@@ -219,7 +220,7 @@ export function createPaystackFake(ctx: SandboxContext): Router {
     );
     const skipped = (page - 1) * perPage;
     const data = matching.reverse().slice(skipped, skipped + perPage).map(publicRefund);
-    res.status(200).json({ status: true, message: 'Refunds retrieved', data, meta: { total: matching.length, skipped, perPage, page, pageCount: Math.ceil(matching.length / perPage) } });
+    ok(res, 'Refunds retrieved', data, { total: matching.length, skipped, perPage, page, pageCount: Math.ceil(matching.length / perPage) });
   });
 
   router.get('/balance', (_req, res) => ok(res, 'Balances retrieved', [{ currency: 'NGN', balance: 0 }]));
